@@ -1,0 +1,56 @@
+# `make` is the door to everything. A fresh clone needs only python3 (3.11) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+STAMP := $(VENV)/.synced
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export UV_LINK_MODE := copy
+
+.PHONY: install run demo worker test test-postgres lint format bench clean
+
+$(STAMP): pyproject.toml uv.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv sync --frozen --inexact --quiet
+	@touch $@
+
+install: $(STAMP)
+
+# The whole system on http://$(HOST):$(PORT): SQLite file in var/, demo data, the task worker and
+# the web server. Ctrl-C stops both.
+run: install
+	@mkdir -p var
+	MICONSULADO_DEBUG=1 $(BIN)/miconsulado migrate --noinput
+	MICONSULADO_DEBUG=1 $(BIN)/miconsulado load_demo_data
+	@echo "Mi Consulado on http://$(HOST):$(PORT)/  (admin: /admin/  API: /api/v1/docs)"
+	@MICONSULADO_DEBUG=1 bash -c 'trap "kill 0" EXIT INT TERM; \
+	  $(BIN)/miconsulado db_worker --interval 1 & \
+	  $(BIN)/gunicorn miconsulado.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	    --access-logfile - --graceful-timeout 5 & \
+	  wait -n'
+
+test: install
+	@mkdir -p var
+	$(BIN)/pytest
+
+test-postgres: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+	MICONSULADO_DEBUG=1 $(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix src bench
+	$(BIN)/ruff format src bench
+
+bench: install
+	$(BIN)/python bench/booking_race.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

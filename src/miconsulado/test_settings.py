@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings, with a test secret and an in-memory task queue.
+
+The database is whatever DATABASE_URL says (PostgreSQL in CI's second pass), else SQLite.
+"""
+
+import os
+
+os.environ.setdefault("MICONSULADO_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
+os.environ.setdefault("MICONSULADO_HOLD_TTL_SECONDS", "600")
+
+from miconsulado.settings import *  # noqa: E402,F403
+
+# Tasks are recorded, not run, so a test can assert what a service enqueued.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
