@@ -8,9 +8,17 @@ import os
 os.environ.setdefault("MICONSULADO_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 os.environ.setdefault("MICONSULADO_HOLD_TTL_SECONDS", "600")
 
-from miconsulado.settings import *  # noqa: E402,F403
+from miconsulado.settings import *  # noqa: F403
 
 # Tasks are recorded, not run, so a test can assert what a service enqueued.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# Separate test databases for runs that share a machine (parallel work, a bench beside the suite).
+_test_db = os.environ.get("MICONSULADO_TEST_DB")
+if _test_db:
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"{_test_db}.sqlite3")}  # noqa: F405
+    else:
+        DATABASES["default"]["TEST"] = {"NAME": _test_db}  # noqa: F405

@@ -1,0 +1,249 @@
+"""Who an appointment is for: the data a channel collects, and its validation.
+
+Every channel (portal form, API, agent desktop, IVR) hands the service the same `ApplicantData`; the
+service validates it here and reports every problem at once, keyed by field path
+(`applicants.0.curp`), so a form can show each message beside its field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from miconsulado.booking import curp as curp_rules
+from miconsulado.booking.errors import InvalidApplicants, TooManyApplicants
+from miconsulado.booking.models import ParentRole, Sex
+from miconsulado.catalog.models import Procedure
+
+# An absent parent's remote OP-7 is valid for 90 days (DOMAIN.md).
+REMOTE_CONSENT_VALID_DAYS = 90
+NAME_MAX = 100
+
+
+@dataclass(frozen=True)
+class ParentData:
+    role: str
+    full_name: str
+    curp: str = ""
+    id_document: str = ""
+    present: bool = True
+    remote_consent_signed_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ApplicantData:
+    curp: str
+    given_names: str
+    first_surname: str
+    birth_date: dt.date
+    second_surname: str = ""
+    email: str = ""
+    phone: str = ""
+    parents: tuple[ParentData, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class CleanApplicant:
+    curp: str
+    given_names: str
+    first_surname: str
+    second_surname: str
+    birth_date: dt.date
+    sex: str
+    email: str
+    phone: str
+    parents: tuple[ParentData, ...]
+
+
+def normalize_phone(raw: str, *, region: str = "US") -> str:
+    """E.164, or ValueError. Numbers without a country code are read as North American."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(str(exc)) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("invalid number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def clean_applicants(
+    *, procedure: Procedure, applicants: Sequence[ApplicantData], appointment_date: dt.date
+) -> list[CleanApplicant]:
+    """Validate everything that needs no database: formats, CURP vs birth date, age and parent
+    rules of the procedure. Raises InvalidApplicants with every problem found."""
+    if not applicants:
+        raise InvalidApplicants(
+            _("Indique al menos un solicitante."),
+            errors={"applicants": [_("Indique al menos un solicitante.")]},
+        )
+    if len(applicants) > procedure.max_persons:
+        raise TooManyApplicants(
+            _("Este trámite admite como máximo %(n)s personas por cita.") % {"n": procedure.max_persons},
+            field="applicants",
+        )
+    errors: dict[str, list[str | Promise]] = {}
+    cleaned: list[CleanApplicant] = []
+    seen: set[str] = set()
+    for index, data in enumerate(applicants):
+        prefix = f"applicants.{index}"
+
+        def fail(name: str, message: str | Promise, prefix: str = prefix) -> None:
+            errors.setdefault(f"{prefix}.{name}", []).append(message)
+
+        curp = curp_rules.compact(data.curp)
+        try:
+            curp_rules.validate(curp)
+        except curp_rules.CurpError:
+            fail("curp", _("La CURP no es válida: revise las 18 posiciones y el dígito verificador."))
+            curp_ok = False
+        else:
+            curp_ok = True
+            if curp in seen:
+                fail("curp", _("Esta CURP aparece dos veces en la misma cita."))
+            seen.add(curp)
+            if curp_rules.birth_date(curp) != data.birth_date:
+                fail("birth_date", _("La fecha de nacimiento no coincide con la CURP."))
+
+        names = {
+            "given_names": data.given_names.strip(),
+            "first_surname": data.first_surname.strip(),
+            "second_surname": (data.second_surname or "").strip(),
+        }
+        for name in ("given_names", "first_surname"):
+            if not names[name]:
+                fail(name, _("Este campo es obligatorio."))
+        for name, value in names.items():
+            if len(value) > NAME_MAX:
+                fail(name, _("Máximo %(n)s caracteres.") % {"n": NAME_MAX})
+
+        # The first applicant is the contact; the others may share it.
+        email = (data.email or "").strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                fail("email", _("El correo electrónico no es válido."))
+        elif index == 0:
+            fail("email", _("El correo electrónico es obligatorio."))
+        phone = ""
+        if data.phone and data.phone.strip():
+            try:
+                phone = normalize_phone(data.phone)
+            except ValueError:
+                fail("phone", _("El número de teléfono no es válido."))
+        elif index == 0:
+            fail("phone", _("El teléfono es obligatorio."))
+
+        if data.birth_date > appointment_date:
+            fail("birth_date", _("La fecha de nacimiento no puede estar en el futuro."))
+        age = age_on(data.birth_date, appointment_date)
+        if procedure.min_age is not None and age < procedure.min_age:
+            fail(
+                "birth_date", _("Este trámite requiere tener al menos %(n)s años.") % {"n": procedure.min_age}
+            )
+        if procedure.max_age is not None and age > procedure.max_age:
+            fail(
+                "birth_date",
+                _("Este trámite es sólo para menores de %(n)s años.") % {"n": procedure.max_age + 1},
+            )
+
+        _check_parents(procedure, data, age, appointment_date, prefix, errors)
+
+        if curp_ok:
+            cleaned.append(
+                CleanApplicant(
+                    curp=curp,
+                    sex=curp[10],
+                    email=email,
+                    phone=phone,
+                    birth_date=data.birth_date,
+                    parents=tuple(data.parents),
+                    **names,
+                )
+            )
+    if errors:
+        raise InvalidApplicants(errors=errors)
+    # The others inherit the contact of the first applicant.
+    first = cleaned[0]
+    return [
+        c
+        if (c.email and c.phone)
+        else _with_contact(c, email=c.email or first.email, phone=c.phone or first.phone)
+        for c in cleaned
+    ]
+
+
+def _with_contact(applicant: CleanApplicant, *, email: str, phone: str) -> CleanApplicant:
+    from dataclasses import replace
+
+    return replace(applicant, email=email, phone=phone)
+
+
+def _check_parents(
+    procedure: Procedure,
+    data: ApplicantData,
+    age: int,
+    appointment_date: dt.date,
+    prefix: str,
+    errors: dict[str, list[str | Promise]],
+) -> None:
+    """A minor's passport records both parents: each present, or with a remote OP-7 signed within
+    90 days before the appointment."""
+    if not (procedure.requires_both_parents and age < 18):
+        if data.parents:
+            _check_parent_rows(data.parents, appointment_date, prefix, errors)
+        return
+    roles = {p.role for p in data.parents}
+    if len(data.parents) < 2 or len(roles) < 2:
+        errors.setdefault(f"{prefix}.parents", []).append(
+            _("Indique a ambos padres (o tutores): presentes o con OP-7 remoto vigente.")
+        )
+    _check_parent_rows(data.parents, appointment_date, prefix, errors)
+
+
+def _check_parent_rows(
+    parents: Sequence[ParentData],
+    appointment_date: dt.date,
+    prefix: str,
+    errors: dict[str, list[str | Promise]],
+) -> None:
+    valid_roles = set(ParentRole.values)
+    for j, parent in enumerate(parents):
+        path = f"{prefix}.parents.{j}"
+        if parent.role not in valid_roles:
+            errors.setdefault(f"{path}.role", []).append(_("Parentesco no válido."))
+        if not parent.full_name.strip():
+            errors.setdefault(f"{path}.full_name", []).append(_("Este campo es obligatorio."))
+        if parent.curp and not curp_rules.is_valid(parent.curp):
+            errors.setdefault(f"{path}.curp", []).append(_("La CURP no es válida."))
+        if not parent.present:
+            signed = parent.remote_consent_signed_on
+            if signed is None:
+                errors.setdefault(f"{path}.remote_consent_signed_on", []).append(
+                    _("Un padre ausente necesita un OP-7 remoto firmado.")
+                )
+            elif signed > appointment_date or (appointment_date - signed).days > REMOTE_CONSENT_VALID_DAYS:
+                errors.setdefault(f"{path}.remote_consent_signed_on", []).append(
+                    _("El OP-7 remoto debe estar firmado dentro de los 90 días previos a la cita.")
+                )
+
+
+__all__ = [
+    "ApplicantData",
+    "CleanApplicant",
+    "ParentData",
+    "Sex",
+    "clean_applicants",
+    "normalize_phone",
+]

@@ -1,0 +1,101 @@
+"""CURP: format, birth date, state and check digit. Accepts sex X (non-binary records since 2023),
+which python-stdnum rejects; for H and M records stdnum's extra checks (e.g. RENAPO's list of
+forbidden words) run as well."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.mx import curp as stdnum_curp
+
+ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
+STATES = frozenset(
+    [
+        "AS",
+        "BC",
+        "BS",
+        "CC",
+        "CL",
+        "CM",
+        "CS",
+        "CH",
+        "DF",
+        "DG",
+        "GT",
+        "GR",
+        "HG",
+        "JC",
+        "MC",
+        "MN",
+        "MS",
+        "NT",
+        "NL",
+        "OC",
+        "PL",
+        "QT",
+        "QR",
+        "SP",
+        "SL",
+        "SR",
+        "TC",
+        "TS",
+        "TL",
+        "VZ",
+        "YN",
+        "ZS",
+        "NE",
+    ]
+)
+_FORMAT = re.compile(r"^[A-Z][AEIOUX][A-Z]{2}\d{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z]\d$")
+
+
+class CurpError(ValueError):
+    """Why a CURP is not valid; the message is for logs, the caller picks the user-facing text."""
+
+
+def compact(value: str) -> str:
+    return re.sub(r"[\s\-]", "", value or "").upper()
+
+
+def check_digit(first17: str) -> str:
+    total = sum(ALPHABET.index(c) * (18 - i) for i, c in enumerate(first17))
+    return str((10 - total % 10) % 10)
+
+
+def birth_date(curp: str) -> dt.date:
+    """The birth date a CURP encodes: the homonym character is a digit up to 1999, a letter from 2000."""
+    century = 1900 if curp[16].isdigit() else 2000
+    return dt.date(century + int(curp[4:6]), int(curp[6:8]), int(curp[8:10]))
+
+
+def validate(value: str) -> str:
+    """The compact CURP, or CurpError."""
+    curp = compact(value)
+    if len(curp) != 18:
+        raise CurpError("length")
+    if not _FORMAT.match(curp):
+        raise CurpError("format")
+    if curp[11:13] not in STATES:
+        raise CurpError("state")
+    try:
+        birth_date(curp)
+    except ValueError as exc:
+        raise CurpError("birth date") from exc
+    if check_digit(curp[:17]) != curp[17]:
+        raise CurpError("check digit")
+    if curp[10] in "HM":
+        try:
+            stdnum_curp.validate(curp)
+        except StdnumValidationError as exc:
+            raise CurpError(str(exc)) from exc
+    return curp
+
+
+def is_valid(value: str) -> bool:
+    try:
+        validate(value)
+    except CurpError:
+        return False
+    return True

@@ -1,0 +1,112 @@
+"""Booking's domain errors, defined once. Edges translate them (see core.errors.DomainError.kind)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from miconsulado.core.errors import Conflict, Invalid, NotFound
+
+
+class InvalidCurp(Invalid):
+    code = "invalid_curp"
+    default_message = _("La CURP no es válida.")
+
+
+class BirthDateMismatch(Invalid):
+    code = "birth_date_mismatch"
+    default_message = _("La fecha de nacimiento no coincide con la CURP.")
+
+
+class InvalidPhone(Invalid):
+    code = "invalid_phone"
+    default_message = _("El número de teléfono no es válido.")
+
+
+class InvalidApplicants(Invalid):
+    code = "invalid_applicants"
+    default_message = _("Los datos de los solicitantes no son válidos.")
+
+
+class TooManyApplicants(Invalid):
+    code = "too_many_applicants"
+    default_message = _("Este trámite no admite tantas personas en una sola cita.")
+
+
+class AgeNotAllowed(Invalid):
+    code = "age_not_allowed"
+    default_message = _("La edad del solicitante no corresponde a este trámite.")
+
+
+class ParentsRequired(Invalid):
+    code = "parents_required"
+    default_message = _(
+        "El pasaporte de un menor requiere los datos de ambos padres: presentes o con OP-7 vigente."
+    )
+
+
+class ProcedureNotOffered(Invalid):
+    code = "procedure_not_offered"
+    default_message = _("Esta oficina no ofrece ese trámite en ese horario.")
+
+
+class SlotNotFound(NotFound):
+    code = "slot_not_found"
+    default_message = _("No existe un horario para esa oficina, trámite y hora.")
+
+
+class SlotInPast(Invalid):
+    code = "slot_in_past"
+    default_message = _("Ese horario ya pasó.")
+
+
+class TooSoon(Invalid):
+    code = "too_soon"
+    default_message = _("Ese horario está demasiado próximo; elija uno posterior.")
+
+
+class OutsideHorizon(Invalid):
+    code = "outside_horizon"
+    default_message = _("Ese horario está fuera del periodo de reserva abierto.")
+
+
+class SlotUnavailable(Conflict):
+    code = "slot_unavailable"
+    default_message = _("Ese horario ya no está disponible (la oficina cambió su agenda).")
+
+
+class SlotFull(Conflict):
+    code = "slot_full"
+    default_message = _("Ya no quedan lugares en ese horario.")
+
+
+class CurpAlreadyBooked(Conflict):
+    code = "curp_already_booked"
+    default_message = _("Esta CURP ya tiene una cita activa para este trámite.")
+
+
+class AppointmentNotFound(NotFound):
+    code = "appointment_not_found"
+    default_message = _("No encontramos una cita con ese código y esa CURP.")
+
+
+class HoldExpired(Conflict):
+    code = "hold_expired"
+    default_message = _("El apartado venció; elija el horario de nuevo.")
+
+
+class NotActive(Conflict):
+    code = "not_active"
+    default_message = _("La cita ya no está activa.")
+
+
+class NotConfirmable(Conflict):
+    code = "not_confirmable"
+    default_message = _("Sólo se puede confirmar una cita apartada.")
+
+
+class CancellationWindowClosed(Conflict):
+    code = "cancellation_window_closed"
+    default_message = _("Las citas sólo pueden cancelarse o reprogramarse hasta 24 horas antes.")
+
+
+class IdempotencyKeyReused(Invalid):
+    code = "idempotency_key_reused"
+    default_message = _("Esa clave de idempotencia ya se usó con otra solicitud.")

@@ -1,0 +1,539 @@
+"""Every change to an appointment, one function each. Portal, API, IVR, agent desktop and admin all
+call these; a booking by phone and one on the web travel the same way.
+
+Capacity is guarded by the database: places are taken with a conditional UPDATE
+(`booked + n <= capacity`) under a CHECK constraint, and a partial unique index allows one active
+appointment per CURP and procedure. Each function is one transaction; nothing half-done survives a
+crash or an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from miconsulado.booking import codes
+from miconsulado.booking.applicants import ApplicantData, CleanApplicant, clean_applicants
+from miconsulado.booking.errors import (
+    CancellationWindowClosed,
+    CurpAlreadyBooked,
+    HoldExpired,
+    IdempotencyKeyReused,
+    NotActive,
+    NotConfirmable,
+    OutsideHorizon,
+    ProcedureNotOffered,
+    SlotFull,
+    SlotInPast,
+    SlotUnavailable,
+    TooManyApplicants,
+    TooSoon,
+)
+from miconsulado.booking.models import (
+    ACTIVE_STATUSES,
+    Applicant,
+    Appointment,
+    AppointmentAction,
+    AppointmentEvent,
+    AppointmentStatus,
+    Parent,
+)
+from miconsulado.catalog.models import OfficeProcedure, Procedure
+from miconsulado.core.channels import Channel
+from miconsulado.scheduling.models import Slot
+from miconsulado.scheduling.selectors import booking_window, schedule_for
+
+if TYPE_CHECKING:
+    from miconsulado.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+CODE_ATTEMPTS = 5
+
+
+# --- Rules shared by every path ---------------------------------------------------------------
+
+
+def ensure_bookable(*, slot: Slot, procedure: Procedure, now: dt.datetime | None = None) -> None:
+    """The slot can take a new booking of `procedure` now, or the domain error that says why not."""
+    now = now or timezone.now()
+    office = slot.office
+    if not office.active or getattr(slot, "withdrawn", False) or slot.conflict:
+        raise SlotUnavailable()
+    offered = (
+        OfficeProcedure.objects.filter(office=office, procedure=procedure, active=True).exists()
+        and procedure.active
+        and slot.window.active
+        and slot.window.procedures.filter(pk=procedure.pk).exists()
+    )
+    if not offered:
+        raise ProcedureNotOffered(field="procedure")
+    if slot.start <= now:
+        raise SlotInPast(field="start")
+    window = booking_window(office=office, now=now)
+    if slot.start < window.earliest:
+        raise TooSoon(field="start")
+    if slot.start >= window.latest:
+        raise OutsideHorizon(field="start")
+
+
+def local_date(slot: Slot) -> dt.date:
+    return slot.start.astimezone(ZoneInfo(slot.office.tz)).date()
+
+
+def request_fingerprint(payload: Any) -> str:
+    """A stable digest of a create request, to tell a retry from a different request under the same key."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _take_places(slot: Slot, places: int) -> None:
+    """Take places with one guarded UPDATE; a full slot updates no row. Expired holds on the slot are
+    released first when it looks full, so a lapsed hold never blocks a real booking."""
+    for attempt in range(2):
+        taken = Slot.objects.filter(pk=slot.pk, conflict=False, booked__lte=F("capacity") - places).update(
+            booked=F("booked") + places
+        )
+        if taken:
+            return
+        if attempt == 0 and not release_expired_holds(slot=slot):
+            break
+    raise SlotFull()
+
+
+def _give_back_places(slot_id: int, places: int) -> None:
+    given = Slot.objects.filter(pk=slot_id, booked__gte=places).update(booked=F("booked") - places)
+    if not given:  # would mean the counter drifted from the appointments: refuse, roll back
+        raise RuntimeError(f"slot {slot_id} holds fewer than {places} places")
+
+
+def _record(
+    appointment: Appointment,
+    action: AppointmentAction,
+    *,
+    channel: Channel | str,
+    actor: User | None,
+    **data: Any,
+) -> None:
+    AppointmentEvent.objects.create(
+        appointment=appointment,
+        action=action,
+        channel=channel,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        data=data,
+    )
+
+
+def _slot_data(slot: Slot) -> dict[str, Any]:
+    return {"slot": slot.pk, "office": slot.office.code, "start": slot.start.isoformat()}
+
+
+def _new_appointment(**fields: Any) -> Appointment:
+    for _attempt in range(CODE_ATTEMPTS):
+        code = codes.new_code()
+        if not Appointment.objects.filter(code=code).exists():
+            return Appointment.objects.create(code=code, **fields)
+    raise RuntimeError("could not draw a free confirmation code")
+
+
+def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplicant]) -> None:
+    curps = [a.curp for a in applicants]
+    taken = set(
+        Applicant.objects.filter(curp__in=curps, procedure=appointment.procedure, active=True).values_list(
+            "curp", flat=True
+        )
+    )
+    if taken:
+        raise _curp_conflict(curps, taken)
+    # Inserted in CURP order so two family bookings sharing CURPs lock index entries in the same order.
+    rows = sorted(
+        (
+            Applicant(
+                appointment=appointment,
+                procedure=appointment.procedure,
+                position=position,
+                curp=a.curp,
+                given_names=a.given_names,
+                first_surname=a.first_surname,
+                second_surname=a.second_surname,
+                birth_date=a.birth_date,
+                sex=a.sex,
+                email=a.email,
+                phone=a.phone,
+                active=True,
+            )
+            for position, a in enumerate(applicants)
+        ),
+        key=lambda r: r.curp,
+    )
+    try:
+        with transaction.atomic():
+            Applicant.objects.bulk_create(rows)
+    except IntegrityError as exc:
+        # Lost a race with another booking of the same CURP: the unique index decided.
+        raise _curp_conflict(curps, set(curps)) from exc
+    by_curp = {row.curp: row for row in Applicant.objects.filter(appointment=appointment)}
+    parents = [
+        Parent(
+            applicant=by_curp[a.curp],
+            role=p.role,
+            full_name=p.full_name.strip(),
+            curp=p.curp.strip().upper(),
+            id_document=p.id_document.strip(),
+            present=p.present,
+            remote_consent_signed_on=None if p.present else p.remote_consent_signed_on,
+        )
+        for a in applicants
+        for p in a.parents
+    ]
+    if parents:
+        Parent.objects.bulk_create(parents)
+
+
+def _curp_conflict(curps: Sequence[str], taken: set[str]) -> CurpAlreadyBooked:
+    return CurpAlreadyBooked(
+        errors={
+            f"applicants.{i}.curp": [CurpAlreadyBooked.default_message]
+            for i, curp in enumerate(curps)
+            if curp in taken
+        }
+    )
+
+
+def _on_commit_confirmed(appointment: Appointment) -> None:
+    from miconsulado.booking import tasks
+
+    code = appointment.code
+    transaction.on_commit(lambda: tasks.appointment_confirmed.enqueue(code))
+
+
+# --- Holds --------------------------------------------------------------------------------------
+
+
+def hold_slot(
+    *,
+    slot: Slot,
+    procedure: Procedure,
+    places: int = 1,
+    channel: Channel,
+    actor: User | None = None,
+    ttl: dt.timedelta | None = None,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Set places aside while the person fills in the form. Released automatically after `ttl`."""
+    now = now or timezone.now()
+    ttl = ttl or dt.timedelta(seconds=settings.MICONSULADO["HOLD_TTL_SECONDS"])
+    if not 1 <= places <= procedure.max_persons:
+        raise TooManyApplicants(field="places")
+    ensure_bookable(slot=slot, procedure=procedure, now=now)
+    with transaction.atomic():
+        _take_places(slot, places)
+        appointment = _new_appointment(
+            office=slot.office,
+            procedure=procedure,
+            slot=slot,
+            places=places,
+            status=AppointmentStatus.HELD,
+            hold_expires_at=now + ttl,
+            channel=channel,
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        _record(
+            appointment,
+            AppointmentAction.HELD,
+            channel=channel,
+            actor=actor,
+            places=places,
+            **_slot_data(slot),
+        )
+        from miconsulado.booking import tasks
+
+        pk, expires = appointment.pk, appointment.hold_expires_at
+        transaction.on_commit(lambda: tasks.expire_hold.using(run_after=expires).enqueue(pk))
+    return appointment
+
+
+def confirm_appointment(
+    *,
+    appointment: Appointment,
+    applicants: Sequence[ApplicantData],
+    channel: Channel,
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Turn a hold into an appointment for these people. Unused held places go back to the slot."""
+    now = now or timezone.now()
+    slot = appointment.slot
+    procedure = appointment.procedure
+    cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if locked.status != AppointmentStatus.HELD:
+            raise HoldExpired() if locked.status == AppointmentStatus.EXPIRED else NotConfirmable()
+        if locked.hold_expires_at is not None and locked.hold_expires_at <= now:
+            raise HoldExpired()
+        if len(cleaned) > locked.places:
+            raise TooManyApplicants(
+                _("El apartado es para %(n)s personas.") % {"n": locked.places}, field="applicants"
+            )
+        if len(cleaned) < locked.places:
+            _give_back_places(locked.slot_id, locked.places - len(cleaned))
+            locked.places = len(cleaned)
+        _add_applicants(locked, cleaned)
+        locked.status = AppointmentStatus.CONFIRMED
+        locked.hold_expires_at = None
+        locked.confirmed_at = now
+        locked.save(update_fields=["status", "hold_expires_at", "confirmed_at", "places", "updated_at"])
+        _record(
+            locked,
+            AppointmentAction.CONFIRMED,
+            channel=channel,
+            actor=actor,
+            curps=[c.curp for c in cleaned],
+            **_slot_data(slot),
+        )
+        _on_commit_confirmed(locked)
+    return locked
+
+
+def book_appointment(
+    *,
+    slot: Slot,
+    procedure: Procedure,
+    applicants: Sequence[ApplicantData],
+    channel: Channel,
+    actor: User | None = None,
+    idempotency_key: str | None = None,
+    fingerprint: str = "",
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Hold and confirm in one step (API, agents). With an idempotency key, a retried request returns
+    the appointment the first one made; the same key with a different request is refused."""
+    now = now or timezone.now()
+    if idempotency_key:
+        replay = _replay(idempotency_key, fingerprint)
+        if replay is not None:
+            return replay
+    cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
+    ensure_bookable(slot=slot, procedure=procedure, now=now)
+    try:
+        with transaction.atomic():
+            _take_places(slot, len(cleaned))
+            appointment = _new_appointment(
+                office=slot.office,
+                procedure=procedure,
+                slot=slot,
+                places=len(cleaned),
+                status=AppointmentStatus.CONFIRMED,
+                confirmed_at=now,
+                channel=channel,
+                created_by=actor if actor is not None and actor.is_authenticated else None,
+                idempotency_key=idempotency_key or None,
+                request_fingerprint=fingerprint,
+            )
+            _add_applicants(appointment, cleaned)
+            _record(
+                appointment,
+                AppointmentAction.CONFIRMED,
+                channel=channel,
+                actor=actor,
+                places=len(cleaned),
+                curps=[c.curp for c in cleaned],
+                **_slot_data(slot),
+            )
+            _on_commit_confirmed(appointment)
+    except (IntegrityError, CurpAlreadyBooked):
+        # A concurrent retry under the same key may have won the race: answer with its appointment.
+        if idempotency_key:
+            replay = _replay(idempotency_key, fingerprint)
+            if replay is not None:
+                return replay
+        raise
+    return appointment
+
+
+def _replay(key: str, fingerprint: str) -> Appointment | None:
+    existing = Appointment.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        return None
+    if existing.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(field="idempotency_key")
+    existing.replayed = True  # type: ignore[attr-defined]
+    return existing
+
+
+# --- Changes to an appointment -------------------------------------------------------------------
+
+
+def _ensure_changeable(appointment: Appointment, *, now: dt.datetime, force: bool) -> None:
+    if appointment.status not in ACTIVE_STATUSES:
+        raise NotActive()
+    if force or appointment.status == AppointmentStatus.HELD:
+        return
+    hours = schedule_for(appointment.office).cancellation_cutoff_hours
+    if appointment.slot.start - now < dt.timedelta(hours=hours):
+        raise CancellationWindowClosed(
+            _("Las citas sólo pueden cancelarse o reprogramarse hasta %(hours)s horas antes.")
+            % {"hours": hours}
+        )
+
+
+def cancel_appointment(
+    *,
+    appointment: Appointment,
+    channel: Channel,
+    actor: User | None = None,
+    reason: str = "",
+    force: bool = False,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Cancel and give the places back. `force` (staff) skips the cut-off before the appointment."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Appointment.objects.select_for_update().select_related("slot", "office").get(pk=appointment.pk)
+        )
+        _ensure_changeable(locked, now=now, force=force)
+        _give_back_places(locked.slot_id, locked.places)
+        locked.status = AppointmentStatus.CANCELLED
+        locked.cancelled_at = now
+        locked.hold_expires_at = None
+        locked.save(update_fields=["status", "cancelled_at", "hold_expires_at", "updated_at"])
+        Applicant.objects.filter(appointment=locked).update(active=False)
+        _record(
+            locked,
+            AppointmentAction.CANCELLED,
+            channel=channel,
+            actor=actor,
+            reason=reason,
+            forced=force,
+            **_slot_data(locked.slot),
+        )
+    return locked
+
+
+def reschedule_appointment(
+    *,
+    appointment: Appointment,
+    new_slot: Slot,
+    channel: Channel,
+    actor: User | None = None,
+    force: bool = False,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Move to another slot. The new place is taken before the old one is given back, in one
+    transaction: the person never ends up with neither (nor with both)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Appointment.objects.select_for_update()
+            .select_related("slot", "office", "procedure")
+            .get(pk=appointment.pk)
+        )
+        _ensure_changeable(locked, now=now, force=force)
+        if new_slot.pk == locked.slot_id:
+            return locked
+        ensure_bookable(slot=new_slot, procedure=locked.procedure, now=now)
+        if locked.applicants.exists():
+            # Age and OP-7 validity depend on the date: check the people again for the new date.
+            _revalidate_for_date(locked, local_date(new_slot))
+        old_slot = locked.slot
+        _take_places(new_slot, locked.places)
+        _give_back_places(old_slot.pk, locked.places)
+        locked.slot = new_slot
+        locked.office = new_slot.office
+        locked.save(update_fields=["slot", "office", "updated_at"])
+        _record(
+            locked,
+            AppointmentAction.RESCHEDULED,
+            channel=channel,
+            actor=actor,
+            forced=force,
+            previous=_slot_data(old_slot),
+            **_slot_data(new_slot),
+        )
+    return locked
+
+
+def _revalidate_for_date(appointment: Appointment, day: dt.date) -> None:
+    from miconsulado.booking.applicants import ParentData
+
+    people = [
+        ApplicantData(
+            curp=a.curp,
+            given_names=a.given_names,
+            first_surname=a.first_surname,
+            second_surname=a.second_surname,
+            birth_date=a.birth_date,
+            email=a.email,
+            phone=a.phone,
+            parents=tuple(
+                ParentData(
+                    role=p.role,
+                    full_name=p.full_name,
+                    curp=p.curp,
+                    id_document=p.id_document,
+                    present=p.present,
+                    remote_consent_signed_on=p.remote_consent_signed_on,
+                )
+                for p in a.parents.all()
+            ),
+        )
+        for a in appointment.applicants.prefetch_related("parents")
+    ]
+    clean_applicants(procedure=appointment.procedure, applicants=people, appointment_date=day)
+
+
+# --- Expiry -------------------------------------------------------------------------------------
+
+
+def release_expired_holds(
+    *, now: dt.datetime | None = None, slot: Slot | None = None, limit: int = 500
+) -> int:
+    """Expire lapsed holds and give their places back; returns how many. Safe to run anywhere, any
+    number of times, concurrently: each hold is locked and re-checked before it is released."""
+    now = now or timezone.now()
+    lapsed = Appointment.objects.filter(status=AppointmentStatus.HELD, hold_expires_at__lte=now)
+    if slot is not None:
+        lapsed = lapsed.filter(slot=slot)
+    released = 0
+    with transaction.atomic():
+        for appointment in lapsed.select_for_update(skip_locked=True).order_by("hold_expires_at")[:limit]:
+            _expire(appointment, now=now)
+            released += 1
+    return released
+
+
+def expire_hold(*, appointment_id: int, now: dt.datetime | None = None) -> bool:
+    """Expire one hold if it has lapsed and is still held (the task queued when the hold was made)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update()
+            .filter(pk=appointment_id, status=AppointmentStatus.HELD, hold_expires_at__lte=now)
+            .first()
+        )
+        if appointment is None:
+            return False
+        _expire(appointment, now=now)
+    return True
+
+
+def _expire(appointment: Appointment, *, now: dt.datetime) -> None:
+    _give_back_places(appointment.slot_id, appointment.places)
+    appointment.status = AppointmentStatus.EXPIRED
+    appointment.hold_expires_at = None
+    appointment.save(update_fields=["status", "hold_expires_at", "updated_at"])
+    _record(
+        appointment, AppointmentAction.EXPIRED, channel=Channel.SYSTEM, actor=None, expired_at=now.isoformat()
+    )

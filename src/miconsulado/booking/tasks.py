@@ -1,0 +1,29 @@
+"""Background work of booking, run by the django-tasks database worker (`db_worker`)."""
+
+import logging
+
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def expire_hold(appointment_id: int) -> bool:
+    """Queued with run_after = the hold's expiry; a hold confirmed meanwhile is left alone."""
+    from miconsulado.booking import services
+
+    return services.expire_hold(appointment_id=appointment_id)
+
+
+@task()
+def release_expired_holds() -> int:
+    """Sweep for holds whose own task was lost (e.g. the worker was down)."""
+    from miconsulado.booking import services
+
+    return services.release_expired_holds()
+
+
+@task()
+def appointment_confirmed(code: str) -> None:
+    """Side effects of a confirmation. Notifications (e-mail, SMS) plug in here in a later issue."""
+    logger.info("appointment confirmed: %s", code)

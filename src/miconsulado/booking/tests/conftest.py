@@ -1,0 +1,23 @@
+import pytest
+
+from miconsulado.testing import make_office, make_procedure, make_slot, make_window
+
+
+@pytest.fixture
+def office(db):
+    return make_office("losangeles", tz="America/Los_Angeles")
+
+
+@pytest.fixture
+def procedure(db):
+    return make_procedure("matricula", max_persons=4)
+
+
+@pytest.fixture
+def window(office, procedure):
+    return make_window(office, [procedure], desks=2)
+
+
+@pytest.fixture
+def slot(window):
+    return make_slot(window, capacity=2)

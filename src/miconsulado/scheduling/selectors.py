@@ -1,0 +1,97 @@
+"""Reads about capacity that the booking service, the API and pages share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from miconsulado.catalog.models import Office, Procedure
+from miconsulado.scheduling.models import OfficeSchedule, ServiceWindow, Slot
+
+
+@dataclass(frozen=True)
+class BookingWindow:
+    """The span of slot starts an office accepts bookings for, at a given moment."""
+
+    earliest: dt.datetime  # now + minimum lead time (UTC)
+    latest: dt.datetime  # end of the last local day of the horizon (UTC, exclusive)
+
+
+def schedule_for(office: Office) -> OfficeSchedule:
+    """The office's policy; an office without one gets the defaults (unsaved)."""
+    try:
+        return office.schedule
+    except OfficeSchedule.DoesNotExist:
+        return OfficeSchedule(office=office)
+
+
+def booking_window(*, office: Office, now: dt.datetime | None = None) -> BookingWindow:
+    now = now or timezone.now()
+    policy = schedule_for(office)
+    zone = ZoneInfo(office.tz)
+    last_day = now.astimezone(zone).date() + dt.timedelta(days=policy.horizon_days)
+    latest = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    return BookingWindow(
+        earliest=now + dt.timedelta(minutes=policy.min_lead_minutes),
+        latest=latest.astimezone(dt.UTC),
+    )
+
+
+def local_day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    """The UTC instant at which local date `day` begins in `zone`."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(dt.UTC)
+
+
+def _bookable(*, office: Office, procedure: Procedure) -> QuerySet[Slot]:
+    # A subquery, not a join: the outer query then walks the (window, start) unique index.
+    windows = ServiceWindow.objects.filter(office=office, active=True, procedures=procedure)
+    return Slot.objects.filter(window_id__in=windows.values("pk"), conflict=False, withdrawn=False)
+
+
+def available_slots(
+    *,
+    office: Office,
+    procedure: Procedure,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    now: dt.datetime | None = None,
+    include_full: bool = False,
+) -> list[Slot]:
+    """Bookable slots of `procedure` at `office`, by start: inside the booking window (lead time,
+    horizon) and the local dates [date_from, date_to]; full ones only with `include_full`."""
+    window = booking_window(office=office, now=now)
+    zone = ZoneInfo(office.tz)
+    lower, upper = window.earliest, window.latest
+    if date_from is not None:
+        lower = max(lower, local_day_start(date_from, zone))
+    if date_to is not None:
+        upper = min(upper, local_day_start(date_to + dt.timedelta(days=1), zone))
+    if lower >= upper:
+        return []
+    slots = _bookable(office=office, procedure=procedure).filter(start__gte=lower, start__lt=upper)
+    if not include_full:
+        slots = slots.filter(booked__lt=F("capacity"))
+    return list(slots.order_by("start", "window_id"))
+
+
+def find_slot(*, office: Office, procedure: Procedure, start: dt.datetime) -> Slot | None:
+    """The slot serving `procedure` that starts exactly at `start` (full or not: the caller tells
+    the person why they cannot book it). Of several windows, the one with most places left."""
+    return (
+        _bookable(office=office, procedure=procedure)
+        .filter(start=start)
+        .order_by(F("booked") - F("capacity"), "window_id")
+        .first()
+    )
+
+
+def slot_conflicts(*, office: Office | None = None) -> QuerySet[Slot]:
+    """Slots kept only because they hold appointments the schedule no longer covers, for staff."""
+    slots = Slot.objects.filter(conflict=True).select_related("office", "window")
+    if office is not None:
+        slots = slots.filter(office=office)
+    return slots.order_by("start", "window_id")

@@ -1,0 +1,119 @@
+"""Factories for tests: small, explicit, each call makes fresh rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from miconsulado.booking import curp as curp_rules
+from miconsulado.booking.applicants import ApplicantData, ParentData
+from miconsulado.catalog.models import Office, OfficeProcedure, Procedure
+from miconsulado.scheduling.models import OfficeSchedule, ServiceWindow, Slot
+
+_counter = itertools.count(1)
+_CONSONANTS = "BCDFGHJKLMNPQRSTVWXYZ"
+
+
+def make_curp(
+    *, birth: dt.date = dt.date(1985, 4, 12), sex: str = "H", state: str = "NE", serial: int | None = None
+) -> str:
+    """A valid CURP, different on every call (the internal consonants carry a serial)."""
+    n = next(_counter) if serial is None else serial
+    c1, c2, c3 = (_CONSONANTS[(n // len(_CONSONANTS) ** k) % len(_CONSONANTS)] for k in range(3))
+    homonym = "0" if birth.year < 2000 else "A"
+    body = f"PERJ{birth:%y%m%d}{sex}{state}{c3}{c2}{c1}{homonym}"
+    return body + curp_rules.check_digit(body)
+
+
+def make_office(
+    code: str | None = None, *, tz: str = "America/Los_Angeles", country: str = "US", **kw: object
+) -> Office:
+    code = code or f"office{next(_counter)}"
+    defaults: dict[str, object] = {
+        "name_es": f"Consulado {code}",
+        "name_en": f"Consulate {code}",
+        "city": code.title(),
+        "region": "CA" if country == "US" else "ON",
+        "country": country,
+        "tz": tz,
+    }
+    defaults.update(kw)
+    office, _ = Office.objects.update_or_create(code=code, defaults=defaults)
+    OfficeSchedule.objects.get_or_create(office=office)
+    return office
+
+
+def make_procedure(code: str | None = None, **kw: object) -> Procedure:
+    code = code or f"proc{next(_counter)}"
+    defaults: dict[str, object] = {"name_es": code, "name_en": code, "max_persons": 4}
+    defaults.update(kw)
+    procedure, _ = Procedure.objects.update_or_create(code=code, defaults=defaults)
+    return procedure
+
+
+def make_window(
+    office: Office, procedures: list[Procedure], *, code: str | None = None, desks: int = 2
+) -> ServiceWindow:
+    window = ServiceWindow.objects.create(
+        office=office, code=code or f"w{next(_counter)}", name_es="Ventanilla", name_en="Window", desks=desks
+    )
+    window.procedures.set(procedures)
+    for procedure in procedures:
+        OfficeProcedure.objects.get_or_create(office=office, procedure=procedure)
+    return window
+
+
+def make_slot(
+    window: ServiceWindow,
+    *,
+    start: dt.datetime | None = None,
+    days_ahead: int = 7,
+    local_time: dt.time = dt.time(9, 0),
+    capacity: int = 2,
+    minutes: int = 20,
+) -> Slot:
+    if start is None:
+        zone = ZoneInfo(window.office.tz)
+        day = timezone.now().astimezone(zone).date() + dt.timedelta(days=days_ahead)
+        start = dt.datetime.combine(day, local_time, tzinfo=zone).astimezone(dt.UTC)
+        # Distinct starts for repeated calls on the same window.
+        while Slot.objects.filter(window=window, start=start).exists():
+            start += dt.timedelta(minutes=minutes)
+    return Slot.objects.create(
+        office=window.office,
+        window=window,
+        start=start,
+        end=start + dt.timedelta(minutes=minutes),
+        capacity=capacity,
+    )
+
+
+def applicant(
+    *,
+    curp: str | None = None,
+    birth: dt.date = dt.date(1985, 4, 12),
+    sex: str = "H",
+    parents: tuple[ParentData, ...] = (),
+    **kw: str,
+) -> ApplicantData:
+    curp = curp or make_curp(birth=birth, sex=sex)
+    return ApplicantData(
+        curp=curp,
+        given_names=kw.get("given_names", "Juan"),
+        first_surname=kw.get("first_surname", "Pérez"),
+        second_surname=kw.get("second_surname", "López"),
+        birth_date=curp_rules.birth_date(curp),
+        email=kw.get("email", "juan@example.com"),
+        phone=kw.get("phone", "+1 213 555 0100"),
+        parents=parents,
+    )
+
+
+def both_parents() -> tuple[ParentData, ...]:
+    return (
+        ParentData(role="mother", full_name="María López"),
+        ParentData(role="father", full_name="Pedro Pérez"),
+    )
