@@ -6,6 +6,7 @@ run with the development key.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -111,7 +112,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
@@ -185,7 +186,7 @@ LOGGING = {
 }
 
 # --- Domain settings (defaults; each office can override its own in scheduling) -------------
-MICONSULADO = {
+MICONSULADO: dict[str, Any] = {
     "HOLD_TTL_SECONDS": env_int("MICONSULADO_HOLD_TTL_SECONDS", 600),
     "DEFAULT_HORIZON_DAYS": 90,
     "DEFAULT_CANCELLATION_CUTOFF_HOURS": 24,

@@ -71,11 +71,13 @@ def ensure_bookable(*, slot: Slot, procedure: Procedure, now: dt.datetime | None
     office = slot.office
     if not office.active or getattr(slot, "withdrawn", False) or slot.conflict:
         raise SlotUnavailable()
+    # One query: the office offers the procedure and this slot's window serves it.
     offered = (
-        OfficeProcedure.objects.filter(office=office, procedure=procedure, active=True).exists()
-        and procedure.active
+        procedure.active
         and slot.window.active
-        and slot.window.procedures.filter(pk=procedure.pk).exists()
+        and OfficeProcedure.objects.filter(
+            office_id=office.pk, procedure_id=procedure.pk, active=True, procedure__windows=slot.window_id
+        ).exists()
     )
     if not offered:
         raise ProcedureNotOffered(field="procedure")
@@ -149,9 +151,9 @@ def _new_appointment(**fields: Any) -> Appointment:
 def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplicant]) -> None:
     curps = [a.curp for a in applicants]
     taken = set(
-        Applicant.objects.filter(curp__in=curps, procedure=appointment.procedure, active=True).values_list(
-            "curp", flat=True
-        )
+        Applicant.objects.filter(curp__in=curps, procedure_id=appointment.procedure_id, active=True)
+        .order_by()
+        .values_list("curp", flat=True)
     )
     if taken:
         raise _curp_conflict(curps, taken)
@@ -177,12 +179,12 @@ def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplican
         key=lambda r: r.curp,
     )
     try:
-        with transaction.atomic():
-            Applicant.objects.bulk_create(rows)
+        Applicant.objects.bulk_create(rows)
     except IntegrityError as exc:
-        # Lost a race with another booking of the same CURP: the unique index decided.
+        # Lost a race with another booking of the same CURP: the unique index decided. The caller's
+        # transaction rolls back as the error propagates.
         raise _curp_conflict(curps, set(curps)) from exc
-    by_curp = {row.curp: row for row in Applicant.objects.filter(appointment=appointment)}
+    by_curp = {row.curp: row for row in rows}  # primary keys come back from the INSERT
     parents = [
         Parent(
             applicant=by_curp[a.curp],
@@ -232,7 +234,7 @@ def hold_slot(
 ) -> Appointment:
     """Set places aside while the person fills in the form. Released automatically after `ttl`."""
     now = now or timezone.now()
-    ttl = ttl or dt.timedelta(seconds=settings.MICONSULADO["HOLD_TTL_SECONDS"])
+    ttl = ttl or dt.timedelta(seconds=int(settings.MICONSULADO["HOLD_TTL_SECONDS"]))
     if not 1 <= places <= procedure.max_persons:
         raise TooManyApplicants(field="places")
     ensure_bookable(slot=slot, procedure=procedure, now=now)
@@ -448,6 +450,9 @@ def reschedule_appointment(
             # Age and OP-7 validity depend on the date: check the people again for the new date.
             _revalidate_for_date(locked, local_date(new_slot))
         old_slot = locked.slot
+        # Lock both slots in id order: two reschedules crossing between the same slots would
+        # otherwise deadlock on PostgreSQL (SQLite serialises writers anyway).
+        list(Slot.objects.select_for_update().filter(pk__in=[old_slot.pk, new_slot.pk]).order_by("pk"))
         _take_places(new_slot, locked.places)
         _give_back_places(old_slot.pk, locked.places)
         locked.slot = new_slot

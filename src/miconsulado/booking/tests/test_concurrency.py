@@ -34,7 +34,10 @@ def race(fn, n):
                 if i < MAX_CONNECTIONS:  # the first wave starts together; the rest follow at once
                     gate.wait(timeout=10)
                 return type(fn(i)).__name__
-            except (SlotFull, CurpAlreadyBooked) as exc:
+            except (
+                SlotFull,
+                CurpAlreadyBooked,
+            ) as exc:  # the expected refusals; anything else fails the test
                 return type(exc).__name__
             finally:
                 connection.close()
@@ -89,3 +92,32 @@ def test_same_curp_racing_itself_gets_one_appointment(db):
     assert outcomes.count("CurpAlreadyBooked") == 39
     assert Applicant.objects.filter(curp=person.curp, active=True).count() == 1
     assert sum(Slot.objects.filter(pk__in=[s.pk for s in slots]).values_list("booked", flat=True)) == 1
+
+
+def test_crossing_reschedules_keep_both_counts_right(db):
+    office = make_office("race-office-3")
+    procedure = make_procedure("race-proc-3")
+    window = make_window(office, [procedure], desks=40)
+    a, b = make_slot(window, capacity=40), make_slot(window, capacity=40)
+    at_a = [
+        services.book_appointment(slot=a, procedure=procedure, applicants=[applicant()], channel=Channel.WEB)
+        for _ in range(15)
+    ]
+    at_b = [
+        services.book_appointment(slot=b, procedure=procedure, applicants=[applicant()], channel=Channel.WEB)
+        for _ in range(15)
+    ]
+    moves = [(appt, b) for appt in at_a] + [(appt, a) for appt in at_b]
+
+    def move(i):
+        appointment, target = moves[i]
+        fresh = Slot.objects.select_related("office", "window").get(pk=target.pk)
+        return services.reschedule_appointment(
+            appointment=Appointment.objects.get(pk=appointment.pk), new_slot=fresh, channel=Channel.PHONE
+        )
+
+    outcomes = race(move, len(moves))
+    assert outcomes.count("Appointment") == 30
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.booked, b.booked) == (15, 15)
