@@ -22,3 +22,7 @@ if _test_db:
         DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"{_test_db}.sqlite3")}  # noqa: F405
     else:
         DATABASES["default"]["TEST"] = {"NAME": _test_db}  # noqa: F405
+
+# Tests serve static files from the finders; no collectstatic run is needed.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -19,13 +19,13 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language; Spanish is the fallback."""
         return self.name_en if translation.get_language() == "en" and self.name_en else self.name_es
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Office(BilingualName):
@@ -37,7 +37,7 @@ class Office(BilingualName):
     tz = models.CharField(_("zona horaria (IANA)"), max_length=64)
     phone = models.CharField(_("teléfono"), max_length=20, blank=True)
     active = models.BooleanField(_("activa"), default=True)
-    procedures = models.ManyToManyField(
+    procedures: models.ManyToManyField[Procedure, OfficeProcedure] = models.ManyToManyField(
         "Procedure", through="OfficeProcedure", related_name="offices", blank=True
     )
 
@@ -83,7 +83,11 @@ class Procedure(BilingualName):
 
     @property
     def documents(self) -> str:
-        return self.documents_en if translation.get_language() == "en" and self.documents_en else self.documents_es
+        return (
+            self.documents_en
+            if translation.get_language() == "en" and self.documents_en
+            else self.documents_es
+        )
 
 
 class Fee(BilingualName):

@@ -5,6 +5,7 @@ Opening hours are local wall-clock times in the office's zone; slots are stored 
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -50,15 +51,27 @@ class OfficeSchedule(models.Model):
         verbose_name = _("política de agenda")
         verbose_name_plural = _("políticas de agenda")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(capacity_percent__lte=100), name="schedule_capacity_percent"
-            ),
+            models.CheckConstraint(condition=Q(capacity_percent__lte=100), name="schedule_capacity_percent"),
             models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="schedule_slot_minutes"),
             models.CheckConstraint(condition=Q(horizon_days__gte=1), name="schedule_horizon"),
         ]
 
     def __str__(self) -> str:
         return str(self.office)
+
+    def clean(self) -> None:
+        # An unknown subdivision would silently drop the state's or province's holidays.
+        from miconsulado.scheduling.holidays import host_subdivisions
+
+        self.host_subdivision = self.host_subdivision.strip().upper()
+        if (
+            self.host_subdivision
+            and self.office_id is not None
+            and self.host_subdivision not in host_subdivisions(self.office.country)
+        ):
+            message = _("«%(code)s» no es un estado o provincia de %(country)s.")
+            params = {"code": self.host_subdivision, "country": self.office.country}
+            raise ValidationError({"host_subdivision": ValidationError(message, params=params)})
 
 
 class OpeningHours(models.Model):
@@ -131,12 +144,12 @@ class Closure(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.office.code} {self.date} {self.reason}"
+
     @property
     def whole_day(self) -> bool:
         return self.starts is None
-
-    def __str__(self) -> str:
-        return f"{self.office.code} {self.date} {self.reason}"
 
 
 class ExtraSession(models.Model):
@@ -166,6 +179,11 @@ class ExtraSession(models.Model):
     def __str__(self) -> str:
         return f"{self.office.code} {self.date} {self.starts:%H:%M}–{self.ends:%H:%M}"
 
+    def clean(self) -> None:
+        window = self.window if self.window_id is not None else None
+        if window is not None and self.office_id is not None and window.office_id != self.office_id:
+            raise ValidationError({"window": _("La ventanilla no pertenece a esta oficina.")})
+
 
 class Slot(models.Model):
     """A bookable time of one window. `booked` counts places taken by holds and appointments.
@@ -179,10 +197,12 @@ class Slot(models.Model):
     end = models.DateTimeField(_("fin (UTC)"))
     capacity = models.PositiveSmallIntegerField(_("capacidad"))
     booked = models.PositiveSmallIntegerField(_("ocupados"), default=0)
-    # A slot that the schedule no longer produces but that still holds appointments: kept so no
-    # appointment is lost, and listed for staff to resolve.
+    # A slot that the schedule no longer produces (or produces with fewer places than are taken)
+    # but that still holds appointments: kept so no appointment is lost, listed for staff to resolve.
     conflict = models.BooleanField(_("en conflicto"), default=False)
     conflict_reason = models.CharField(_("motivo del conflicto"), max_length=200, blank=True)
+    # No longer offered, but kept because old (cancelled or expired) appointments point at it.
+    withdrawn = models.BooleanField(_("retirado"), default=False)
 
     class Meta:
         ordering = ["start", "window"]
@@ -196,11 +216,13 @@ class Slot(models.Model):
         ]
         indexes = [
             models.Index(fields=["office", "start"], name="slot_office_start"),
+            # Staff's list of conflicts stays cheap however many slots there are.
+            models.Index(fields=["office", "start"], condition=Q(conflict=True), name="slot_conflicts"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.window_id} {self.start:%Y-%m-%d %H:%M}Z"
 
     @property
     def remaining(self) -> int:
         return max(0, self.capacity - self.booked)
-
-    def __str__(self) -> str:
-        return f"{self.office_id}/{self.window_id} {self.start:%Y-%m-%d %H:%M}Z"

@@ -47,7 +47,8 @@ def local_day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
 
 
 def _bookable(*, office: Office, procedure: Procedure) -> QuerySet[Slot]:
-    # A subquery, not a join: the outer query then walks the (window, start) unique index.
+    # A subquery, not a join: the outer query reads each window's slots through an index on window
+    # (the (window, start) unique one or the foreign key), ~1 ms in the database for 90 days.
     windows = ServiceWindow.objects.filter(office=office, active=True, procedures=procedure)
     return Slot.objects.filter(window_id__in=windows.values("pk"), conflict=False, withdrawn=False)
 

@@ -1,0 +1,143 @@
+"""What the API accepts and returns about appointments.
+
+The shapes only: limits here bound the size of what a client can send; the rules (CURP, birth date,
+parents, capacity) are the booking service's, so every channel gets the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
+
+from miconsulado.booking.applicants import NAME_MAX, ApplicantData, ParentData
+from miconsulado.catalog.schemas import OfficeRef, ProcedureRef
+
+CURP_MAX = 30  # 18 characters, with room for the spaces or dashes people type
+CODE_MAX = 40
+# A bound on the request, not the rule: each procedure says how many people one booking covers.
+APPLICANTS_MAX = 20
+PARENTS_MAX = 4
+
+
+def _not_a_number(error_type: str) -> Callable[[Any], Any]:
+    """Dates and times come as ISO 8601 text; a bare number is not read as a Unix timestamp."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise PydanticCustomError(error_type, "Input should be an ISO 8601 string")
+        return value
+
+    return check
+
+
+class ParentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    role: str = Field(..., max_length=20, description="mother, father o guardian")
+    full_name: str = Field(..., max_length=200)
+    curp: str | None = Field(None, max_length=CURP_MAX)
+    id_document: str | None = Field(None, max_length=100)
+    present: bool = Field(True, description="Presente en la cita; si no, OP-7 remoto firmado.")
+    remote_consent_signed_on: dt.date | None = None
+
+    def to_data(self) -> ParentData:
+        return ParentData(
+            role=self.role,
+            full_name=self.full_name,
+            curp=self.curp or "",
+            id_document=self.id_document or "",
+            present=self.present,
+            remote_consent_signed_on=self.remote_consent_signed_on,
+        )
+
+
+class ApplicantIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    curp: str = Field(..., max_length=CURP_MAX, examples=["BOXW310820HNERXN09"])
+    given_names: str = Field(..., max_length=NAME_MAX)
+    first_surname: str = Field(..., max_length=NAME_MAX)
+    second_surname: str | None = Field(None, max_length=NAME_MAX)
+    birth_date: dt.date = Field(..., description="AAAA-MM-DD; debe coincidir con la CURP.")
+    email: str | None = Field(None, max_length=254, description="Obligatorio para el primer solicitante.")
+    phone: str | None = Field(None, max_length=30, description="Obligatorio para el primer solicitante.")
+    parents: list[ParentIn] = Field(default_factory=list, max_length=PARENTS_MAX)
+
+    _date_as_text = field_validator("birth_date", mode="before")(_not_a_number("date_type"))
+
+    def to_data(self) -> ApplicantData:
+        return ApplicantData(
+            curp=self.curp,
+            given_names=self.given_names,
+            first_surname=self.first_surname,
+            second_surname=self.second_surname or "",
+            birth_date=self.birth_date,
+            email=self.email or "",
+            phone=self.phone or "",
+            parents=tuple(p.to_data() for p in self.parents),
+        )
+
+
+class AppointmentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    office: str = Field(..., max_length=CODE_MAX, examples=["losangeles"])
+    procedure: str = Field(..., max_length=CODE_MAX, examples=["passport-renewal"])
+    start: dt.datetime = Field(
+        ...,
+        description=(
+            "ISO 8601. Con desfase (2026-03-09T08:00:00-07:00) es ese instante; sin desfase "
+            "(2026-03-09T08:00) es la hora local de la oficina."
+        ),
+    )
+    applicants: list[ApplicantIn] = Field(..., max_length=APPLICANTS_MAX)
+
+    _start_as_text = field_validator("start", mode="before")(_not_a_number("datetime_type"))
+
+
+class CancelIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    curp: str | None = Field(None, max_length=CURP_MAX, description="Obligatoria sin token de personal.")
+    reason: str = Field("", max_length=500)
+
+
+class RescheduleIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    curp: str | None = Field(None, max_length=CURP_MAX, description="Obligatoria sin token de personal.")
+    start: dt.datetime = Field(..., description="ISO 8601, como al crear la cita.")
+    office: str | None = Field(None, max_length=CODE_MAX, description="Por omisión, la misma oficina.")
+
+    _start_as_text = field_validator("start", mode="before")(_not_a_number("datetime_type"))
+
+
+class ApplicantOut(Schema):
+    given_names: str
+    first_surname: str
+    second_surname: str
+    curp: str | None = Field(
+        None, description="Sólo las CURP que envió quien consulta (todas, para el personal)."
+    )
+
+
+class AppointmentOut(Schema):
+    code: str
+    status: str
+    office: OfficeRef
+    procedure: ProcedureRef
+    start: dt.datetime = Field(..., description="Con el desfase UTC de la oficina.")
+    end: dt.datetime
+    places: int
+    applicants: list[ApplicantOut]
+
+
+class DayAppointmentsOut(Schema):
+    office: OfficeRef
+    date: dt.date
+    appointments: list[AppointmentOut]

@@ -1,0 +1,72 @@
+"""What the API returns about offices and procedures (names and texts in the request's language)."""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+
+class OfficeOut(Schema):
+    code: str
+    name: str
+    city: str
+    region: str
+    country: str
+    tz: str = Field(..., description="Zona horaria IANA; las horas de la oficina se dan en ella.")
+    address: str
+    phone: str
+
+
+class OfficeRef(Schema):
+    code: str
+    name: str
+    tz: str
+
+
+class ProcedureRef(Schema):
+    code: str
+    name: str
+
+
+class OpeningRangeOut(Schema):
+    weekday: int = Field(..., description="0 = lunes … 6 = domingo")
+    day: str
+    opens: str = Field(..., description="HH:MM, hora local")
+    closes: str = Field(..., description="HH:MM, hora local")
+
+
+class BookingPolicyOut(Schema):
+    slot_minutes: int
+    horizon_days: int
+    min_lead_minutes: int
+    cancellation_cutoff_hours: int
+
+
+class OfficeDetailOut(OfficeOut):
+    procedures: list[ProcedureRef]
+    opening_hours: list[OpeningRangeOut]
+    booking: BookingPolicyOut
+
+
+class FeeOut(Schema):
+    variant: str
+    name: str
+    amount_cents: int
+    currency: str
+
+
+class ProcedureRulesOut(Schema):
+    max_persons: int = Field(..., description="Solicitantes de una familia que cubre una sola cita.")
+    requires_both_parents: bool
+    min_age: int | None
+    max_age: int | None = Field(..., description="Inclusive.")
+    witnesses_required: int
+
+
+class ProcedureOut(Schema):
+    code: str
+    name: str
+    description: str
+    duration_minutes: int
+    documents: list[str]
+    rules: ProcedureRulesOut
+    fees: list[FeeOut] = Field(..., description="Vigentes hoy; importes en centavos.")

@@ -1,0 +1,76 @@
+"""Availability over JSON: an office's free slots for a procedure, in the office's local calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Router
+
+from miconsulado.booking.errors import ProcedureNotOffered
+from miconsulado.catalog import selectors as catalog
+from miconsulado.catalog.localtime import office_today, office_zone
+from miconsulado.core.api_errors import ErrorOut, InvalidDateRange, OfficeNotFound, UnknownProcedure
+from miconsulado.scheduling.schemas import AvailabilityOut
+from miconsulado.scheduling.selectors import available_slots, booking_window
+
+router = Router(tags=["disponibilidad"])
+
+
+@router.get(
+    "/offices/{code}/availability",
+    response={200: AvailabilityOut, 404: ErrorOut, 422: ErrorOut},
+    by_alias=True,
+    summary="Horarios disponibles",
+)
+def availability(
+    request: HttpRequest,
+    code: str,
+    procedure: str = Query(..., max_length=40, description="Código del trámite."),
+    date_from: Annotated[
+        dt.date | None, Query(alias="from", description="AAAA-MM-DD local; por omisión hoy.")
+    ] = None,
+    date_to: Annotated[
+        dt.date | None,
+        Query(alias="to", description="AAAA-MM-DD local, inclusive; por omisión el fin del horizonte."),
+    ] = None,
+) -> dict[str, Any]:
+    """Slots with free places, by start; `start`/`end` carry the office's UTC offset of that date."""
+    office = catalog.get_office(code)
+    if office is None:
+        raise OfficeNotFound()
+    wanted = catalog.get_procedure(procedure)
+    if wanted is None:
+        raise UnknownProcedure(field="procedure")
+    if not catalog.offers(office, wanted):
+        raise ProcedureNotOffered(_("Esta oficina no ofrece ese trámite."), field="procedure")
+    now = timezone.now()
+    zone = office_zone(office)
+    first = date_from or office_today(office, now)
+    # The horizon ends at local midnight after its last day.
+    last = (
+        date_to
+        or (booking_window(office=office, now=now).latest.astimezone(zone) - dt.timedelta(days=1)).date()
+    )
+    if last < first:
+        raise InvalidDateRange(field="to")
+    slots = available_slots(office=office, procedure=wanted, date_from=first, date_to=last, now=now)
+    return {
+        "office": office.code,
+        "procedure": wanted.code,
+        "tz": office.tz,
+        "from": first,
+        "to": last,
+        "slots": [
+            {
+                "id": s.pk,
+                "start": s.start.astimezone(zone),
+                "end": s.end.astimezone(zone),
+                "remaining": s.remaining,
+            }
+            for s in slots
+        ],
+    }

@@ -1,0 +1,23 @@
+"""What the API returns about availability: times in the office's zone, with its UTC offset."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class SlotOut(Schema):
+    id: int
+    start: dt.datetime = Field(..., description="ISO 8601 con el desfase UTC de la oficina.")
+    end: dt.datetime
+    remaining: int = Field(..., description="Lugares libres.")
+
+
+class AvailabilityOut(Schema):
+    office: str
+    procedure: str
+    tz: str = Field(..., description="Zona horaria IANA de la oficina.")
+    date_from: dt.date = Field(..., alias="from")
+    date_to: dt.date = Field(..., alias="to")
+    slots: list[SlotOut]
