@@ -69,7 +69,7 @@ def ensure_bookable(*, slot: Slot, procedure: Procedure, now: dt.datetime | None
     """The slot can take a new booking of `procedure` now, or the domain error that says why not."""
     now = now or timezone.now()
     office = slot.office
-    if not office.active or getattr(slot, "withdrawn", False) or slot.conflict:
+    if not office.active or slot.withdrawn or slot.conflict:
         raise SlotUnavailable()
     # One query: the office offers the procedure and this slot's window serves it.
     offered = (
@@ -103,13 +103,16 @@ def _take_places(slot: Slot, places: int) -> None:
     """Take places with one guarded UPDATE; a full slot updates no row. Expired holds on the slot are
     released first when it looks full, so a lapsed hold never blocks a real booking."""
     for attempt in range(2):
-        taken = Slot.objects.filter(pk=slot.pk, conflict=False, booked__lte=F("capacity") - places).update(
-            booked=F("booked") + places
-        )
+        taken = Slot.objects.filter(
+            pk=slot.pk, conflict=False, withdrawn=False, booked__lte=F("capacity") - places
+        ).update(booked=F("booked") + places)
         if taken:
             return
         if attempt == 0 and not release_expired_holds(slot=slot):
             break
+    # Refused: full, or closed by a regeneration since the caller read the slot.
+    if not Slot.objects.filter(pk=slot.pk, conflict=False, withdrawn=False).exists():
+        raise SlotUnavailable()
     raise SlotFull()
 
 

@@ -58,3 +58,11 @@ def test_inactive_office_takes_no_booking(slot, procedure, office):
 def test_procedure_not_served_by_the_window(slot):
     with pytest.raises(ProcedureNotOffered):
         book(slot, make_procedure("visa"))
+
+
+def test_a_slot_withdrawn_after_it_was_read_takes_no_booking(slot, procedure):
+    """A regeneration may withdraw the slot between the read and the write: the guarded UPDATE decides."""
+    Slot.objects.filter(pk=slot.pk).update(withdrawn=True)  # `slot` in memory still looks open
+    with pytest.raises(SlotUnavailable):
+        book(slot, procedure)
+    assert Slot.objects.get(pk=slot.pk).booked == 0

@@ -125,6 +125,8 @@ def make_window(
         active=active,
     )
     window.procedures.set(procedures)
+    for procedure in procedures:  # a window only serves what the office offers
+        OfficeProcedure.objects.get_or_create(office=office, procedure=procedure)
     return window
 
 

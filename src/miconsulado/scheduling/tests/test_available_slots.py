@@ -140,3 +140,13 @@ def test_find_slot_misses(make_office, procedure):
     assert find_slot(office=office, procedure=procedure, start=start) is None
     Slot.objects.filter(start=start).update(conflict=False, withdrawn=True)
     assert find_slot(office=office, procedure=procedure, start=start) is None
+
+
+def test_a_procedure_the_office_switched_off_has_no_availability(make_office, procedure):
+    from miconsulado.catalog.models import OfficeProcedure
+
+    office = setup_office(make_office)
+    day = dt.date(2026, 3, 10)
+    generate_slots(office=office, start=day, end=day, now=NOW)
+    OfficeProcedure.objects.filter(office=office, procedure=procedure).update(active=False)
+    assert available_slots(office=office, procedure=procedure, date_from=day, date_to=day, now=NOW) == []
