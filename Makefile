@@ -29,6 +29,7 @@ run: install
 	@echo "Mi Consulado on http://$(HOST):$(PORT)/  (admin: /admin/  API: /api/v1/docs)"
 	@MICONSULADO_DEBUG=1 bash -c 'trap "kill 0" EXIT INT TERM; \
 	  $(BIN)/miconsulado db_worker --interval 1 & \
+	  $(BIN)/miconsulado run_scheduler & \
 	  $(BIN)/gunicorn miconsulado.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	    --access-logfile - --graceful-timeout 5 & \
 	  wait -n'
