@@ -190,5 +190,8 @@ MICONSULADO: dict[str, Any] = {
     "HOLD_TTL_SECONDS": env_int("MICONSULADO_HOLD_TTL_SECONDS", 600),
     "DEFAULT_HORIZON_DAYS": 90,
     "DEFAULT_CANCELLATION_CUTOFF_HOURS": 24,
+    # Availability answers are cached this long; every change to an office's slots bumps its
+    # version key, so with a shared cache (Redis) a change shows at once. 0 disables the cache.
+    "AVAILABILITY_CACHE_SECONDS": env_int("MICONSULADO_AVAILABILITY_CACHE_SECONDS", 2),
     "CALL_CENTER_TIME_ZONE": os.environ.get("MICONSULADO_CALL_CENTER_TZ", "America/Los_Angeles"),
 }

@@ -26,3 +26,6 @@ if _test_db:
 # Tests serve static files from the finders; no collectstatic run is needed.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Tests read availability straight from the database; test_availability_cache turns the cache on.
+MICONSULADO["AVAILABILITY_CACHE_SECONDS"] = 0  # noqa: F405

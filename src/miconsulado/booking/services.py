@@ -53,6 +53,7 @@ from miconsulado.catalog.models import OfficeProcedure, Procedure
 from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
 from miconsulado.scheduling.selectors import booking_window, schedule_for
+from miconsulado.scheduling.services import note_availability_changed
 
 if TYPE_CHECKING:
     from miconsulado.accounts.models import User
@@ -107,6 +108,7 @@ def _take_places(slot: Slot, places: int) -> None:
             pk=slot.pk, conflict=False, withdrawn=False, booked__lte=F("capacity") - places
         ).update(booked=F("booked") + places)
         if taken:
+            note_availability_changed(office_id=slot.office_id)
             return
         if attempt == 0 and not release_expired_holds(slot=slot):
             break
@@ -116,10 +118,11 @@ def _take_places(slot: Slot, places: int) -> None:
     raise SlotFull()
 
 
-def _give_back_places(slot_id: int, places: int) -> None:
+def _give_back_places(slot_id: int, places: int, *, office_id: int) -> None:
     given = Slot.objects.filter(pk=slot_id, booked__gte=places).update(booked=F("booked") - places)
     if not given:  # would mean the counter drifted from the appointments: refuse, roll back
         raise RuntimeError(f"slot {slot_id} holds fewer than {places} places")
+    note_availability_changed(office_id=office_id)
 
 
 def _record(
@@ -292,7 +295,7 @@ def confirm_appointment(
                 _("El apartado es para %(n)s personas.") % {"n": locked.places}, field="applicants"
             )
         if len(cleaned) < locked.places:
-            _give_back_places(locked.slot_id, locked.places - len(cleaned))
+            _give_back_places(locked.slot_id, locked.places - len(cleaned), office_id=locked.office_id)
             locked.places = len(cleaned)
         _add_applicants(locked, cleaned)
         locked.status = AppointmentStatus.CONFIRMED
@@ -409,7 +412,7 @@ def cancel_appointment(
             Appointment.objects.select_for_update().select_related("slot", "office").get(pk=appointment.pk)
         )
         _ensure_changeable(locked, now=now, force=force)
-        _give_back_places(locked.slot_id, locked.places)
+        _give_back_places(locked.slot_id, locked.places, office_id=locked.office_id)
         locked.status = AppointmentStatus.CANCELLED
         locked.cancelled_at = now
         locked.hold_expires_at = None
@@ -457,7 +460,7 @@ def reschedule_appointment(
         # otherwise deadlock on PostgreSQL (SQLite serialises writers anyway).
         list(Slot.objects.select_for_update().filter(pk__in=[old_slot.pk, new_slot.pk]).order_by("pk"))
         _take_places(new_slot, locked.places)
-        _give_back_places(old_slot.pk, locked.places)
+        _give_back_places(old_slot.pk, locked.places, office_id=old_slot.office_id)
         locked.slot = new_slot
         locked.office = new_slot.office
         locked.save(update_fields=["slot", "office", "updated_at"])
@@ -538,7 +541,7 @@ def expire_hold(*, appointment_id: int, now: dt.datetime | None = None) -> bool:
 
 
 def _expire(appointment: Appointment, *, now: dt.datetime) -> None:
-    _give_back_places(appointment.slot_id, appointment.places)
+    _give_back_places(appointment.slot_id, appointment.places, office_id=appointment.office_id)
     appointment.status = AppointmentStatus.EXPIRED
     appointment.hold_expires_at = None
     appointment.save(update_fields=["status", "hold_expires_at", "updated_at"])

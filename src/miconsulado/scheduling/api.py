@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated
 
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
@@ -13,9 +16,10 @@ from ninja import Query, Router
 from miconsulado.booking.errors import ProcedureNotOffered
 from miconsulado.catalog import selectors as catalog
 from miconsulado.catalog.localtime import office_today, office_zone
+from miconsulado.catalog.models import Office, Procedure
 from miconsulado.core.api_errors import ErrorOut, InvalidDateRange, OfficeNotFound, UnknownProcedure
 from miconsulado.scheduling.schemas import AvailabilityOut
-from miconsulado.scheduling.selectors import booking_window, open_slots
+from miconsulado.scheduling.selectors import availability_version, booking_window, open_slots
 
 router = Router(tags=["disponibilidad"])
 
@@ -37,7 +41,7 @@ def availability(
         dt.date | None,
         Query(alias="to", description="AAAA-MM-DD local, inclusive; por omisión el fin del horizonte."),
     ] = None,
-) -> JsonResponse:
+) -> HttpResponse:
     """Slots with free places, by start; `start`/`end` carry the office's UTC offset of that date."""
     office = catalog.get_office(code)
     if office is None:
@@ -57,13 +61,32 @@ def availability(
     )
     if last < first:
         raise InvalidDateRange(field="to")
-    slots = open_slots(office=office, procedure=wanted, date_from=first, date_to=last, now=now)
+    ttl = settings.MICONSULADO["AVAILABILITY_CACHE_SECONDS"]
+    if not ttl:
+        return HttpResponse(
+            _availability_json(office, wanted, first, last, now), content_type="application/json"
+        )
+    # A rush asks the same question hundreds of times a second: answer it from the cache until a
+    # change to the office's slots bumps its version, or for `ttl` seconds at most.
+    key = f"availability:{office.pk}:{availability_version(office.pk)}:{wanted.pk}:{first}:{last}"
+    body = cache.get(key)
+    if body is None:
+        body = _availability_json(office, wanted, first, last, now)
+        cache.set(key, body, timeout=ttl)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _availability_json(
+    office: Office, procedure: Procedure, first: dt.date, last: dt.date, now: dt.datetime
+) -> str:
     # Built here rather than validated through AvailabilityOut: for 90 days (over a thousand slots)
     # schema validation costs more than the query. The schema above still documents the shape.
-    return JsonResponse(
+    zone = office_zone(office)
+    slots = open_slots(office=office, procedure=procedure, date_from=first, date_to=last, now=now)
+    return json.dumps(
         {
             "office": office.code,
-            "procedure": wanted.code,
+            "procedure": procedure.code,
             "tz": office.tz,
             "from": first.isoformat(),
             "to": last.isoformat(),
@@ -76,5 +99,6 @@ def availability(
                 }
                 for s in slots
             ],
-        }
+        },
+        separators=(",", ":"),
     )

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, QuerySet
+from django.core.cache import cache
+from django.db.models import F, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from miconsulado.catalog.models import Office, Procedure
@@ -131,10 +133,20 @@ def open_slots(
     )
     if slots is None:
         return []
+    # Timestamps come back as text and are parsed by datetime.fromisoformat (C): Django's
+    # per-connection timestamptz loader on PostgreSQL runs in Python and costs several times the
+    # query for a thousand rows. PostgreSQL's text carries "+00"; SQLite's is naive UTC.
+    rows = slots.annotate(
+        start_text=Cast("start", TextField()), end_text=Cast("end", TextField())
+    ).values_list("pk", "start_text", "end_text", "capacity", "booked")
     return [
-        OpenSlot(pk, start, end, capacity - booked)
-        for pk, start, end, capacity, booked in slots.values_list("pk", "start", "end", "capacity", "booked")
+        OpenSlot(pk, _utc(start), _utc(end), capacity - booked) for pk, start, end, capacity, booked in rows
     ]
+
+
+def _utc(text: str) -> dt.datetime:
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def find_slot(*, office: Office, procedure: Procedure, start: dt.datetime) -> Slot | None:
@@ -154,3 +166,12 @@ def slot_conflicts(*, office: Office | None = None) -> QuerySet[Slot]:
     if office is not None:
         slots = slots.filter(office=office)
     return slots.order_by("start", "window_id")
+
+
+def availability_cache_key(office_id: int) -> str:
+    return f"availability-version:{office_id}"
+
+
+def availability_version(office_id: int) -> int:
+    """Changes whenever a booking, cancellation, expiry or regeneration touches the office's slots."""
+    return int(cache.get(availability_cache_key(office_id), 0))

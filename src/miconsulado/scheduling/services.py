@@ -18,6 +18,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from django.utils import timezone, translation
@@ -35,7 +36,7 @@ from miconsulado.scheduling.models import (
     ServiceWindow,
     Slot,
 )
-from miconsulado.scheduling.selectors import schedule_for
+from miconsulado.scheduling.selectors import availability_cache_key, schedule_for
 
 logger = logging.getLogger(__name__)
 
@@ -321,7 +322,25 @@ def generate_slots(
                 start,
                 end,
             )
+        note_availability_changed(office_id=office.pk)
     return report
+
+
+def note_availability_changed(*, office_id: int) -> None:
+    """Invalidate cached availability of the office: now, and again once the change commits (so a
+    reader that cached the old rows meanwhile is not believed either)."""
+    if not settings.MICONSULADO["AVAILABILITY_CACHE_SECONDS"]:
+        return
+    _bump_availability_version(office_id)
+    transaction.on_commit(lambda: _bump_availability_version(office_id))
+
+
+def _bump_availability_version(office_id: int) -> None:
+    key = availability_cache_key(office_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # no version yet
+        cache.set(key, 1, timeout=None)
 
 
 def _upsert(
