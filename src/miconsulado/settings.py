@@ -183,6 +183,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MICONSULADO_LOG_LEVEL", "INFO")},
+    # Django logs every 4xx as a warning. A full slot or a mistyped CURP is the product working
+    # (the access log has them all); in a rush thousands of such lines a second would bury real
+    # errors and cost the CPU the bookings need. 5xx are still logged.
+    "loggers": {"django.request": {"level": os.environ.get("MICONSULADO_REQUEST_LOG_LEVEL", "ERROR")}},
 }
 
 # --- Domain settings (defaults; each office can override its own in scheduling) -------------
@@ -193,5 +197,8 @@ MICONSULADO: dict[str, Any] = {
     # Availability answers are cached this long; every change to an office's slots bumps its
     # version key, so with a shared cache (Redis) a change shows at once. 0 disables the cache.
     "AVAILABILITY_CACHE_SECONDS": env_int("MICONSULADO_AVAILABILITY_CACHE_SECONDS", 2),
+    # Offices, procedures and windows are kept in each process this long (core/snapshot.py): a
+    # change made elsewhere shows within that time. 0 reads the database every time.
+    "CATALOG_CACHE_SECONDS": env_int("MICONSULADO_CATALOG_CACHE_SECONDS", 30),
     "CALL_CENTER_TIME_ZONE": os.environ.get("MICONSULADO_CALL_CENTER_TZ", "America/Los_Angeles"),
 }

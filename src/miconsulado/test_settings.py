@@ -29,3 +29,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 
 # Tests read availability straight from the database; test_availability_cache turns the cache on.
 MICONSULADO["AVAILABILITY_CACHE_SECONDS"] = 0  # noqa: F405
+# Tests change catalog rows behind the signals' back (QuerySet.update); test_snapshots turns it on.
+MICONSULADO["CATALOG_CACHE_SECONDS"] = 0  # noqa: F405

@@ -13,12 +13,12 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,10 +49,10 @@ from miconsulado.booking.models import (
     AppointmentStatus,
     Parent,
 )
-from miconsulado.catalog.models import OfficeProcedure, Procedure
+from miconsulado.catalog.models import Procedure
 from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
-from miconsulado.scheduling.selectors import booking_window, schedule_for
+from miconsulado.scheduling.selectors import booking_window, schedule_for, serves
 from miconsulado.scheduling.services import note_availability_changed
 
 if TYPE_CHECKING:
@@ -72,15 +72,7 @@ def ensure_bookable(*, slot: Slot, procedure: Procedure, now: dt.datetime | None
     office = slot.office
     if not office.active or slot.withdrawn or slot.conflict:
         raise SlotUnavailable()
-    # One query: the office offers the procedure and this slot's window serves it.
-    offered = (
-        procedure.active
-        and slot.window.active
-        and OfficeProcedure.objects.filter(
-            office_id=office.pk, procedure_id=procedure.pk, active=True, procedure__windows=slot.window_id
-        ).exists()
-    )
-    if not offered:
+    if not (procedure.active and serves(office=office, procedure=procedure, window_id=slot.window_id)):
         raise ProcedureNotOffered(field="procedure")
     if slot.start <= now:
         raise SlotInPast(field="start")
@@ -146,23 +138,75 @@ def _slot_data(slot: Slot) -> dict[str, Any]:
     return {"slot": slot.pk, "office": slot.office.code, "start": slot.start.isoformat()}
 
 
-def _new_appointment(**fields: Any) -> Appointment:
+class _CurpTaken(Exception):
+    """The unique index refused a CURP inside the transaction. PostgreSQL answers nothing more in
+    an aborted transaction: which CURPs are taken is asked once it has rolled back."""
+
+
+def _new_appointment(
+    write: Callable[[str], Appointment], *, curps: Sequence[str], procedure_id: int
+) -> Appointment:
+    """Run `write(code)` as one transaction with a freshly drawn confirmation code.
+
+    The unique constraints decide, not reads made beforehand (a read cannot see a concurrent
+    writer): a code already in use (about one draw in 10^5 with ten million appointments) means
+    another try with a new code; a CURP with an active appointment becomes CurpAlreadyBooked
+    naming it.
+    """
     for _attempt in range(CODE_ATTEMPTS):
         code = codes.new_code()
-        if not Appointment.objects.filter(code=code).exists():
-            return Appointment.objects.create(code=code, **fields)
+        try:
+            with transaction.atomic():
+                return write(code)
+        except _CurpTaken:
+            raise _curp_conflict(curps, _active_curps(curps, procedure_id)) from None
+        except IntegrityError:
+            if Appointment.objects.filter(code=code).exists():
+                continue
+            raise
     raise RuntimeError("could not draw a free confirmation code")
 
 
-def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplicant]) -> None:
-    curps = [a.curp for a in applicants]
-    taken = set(
-        Applicant.objects.filter(curp__in=curps, procedure_id=appointment.procedure_id, active=True)
+def _active_curps(curps: Sequence[str], procedure_id: int) -> set[str]:
+    return set(
+        Applicant.objects.filter(curp__in=curps, procedure_id=procedure_id, active=True)
         .order_by()
         .values_list("curp", flat=True)
     )
-    if taken:
-        raise _curp_conflict(curps, taken)
+
+
+# Is there room for that many places in the slot, counting holds that have lapsed but are not yet released?
+_ROOM_SQL = """
+    SELECT 1 FROM scheduling_slot s
+    WHERE s.id = %s AND (
+        s.booked + %s <= s.capacity
+        OR EXISTS (
+            SELECT 1 FROM booking_appointment a
+            WHERE a.slot_id = s.id AND a.status = %s AND a.hold_expires_at <= %s
+        )
+    )
+"""
+
+
+def _ensure_room(slot: Slot, places: int, *, now: dt.datetime) -> None:
+    """Refuse a full slot before opening a transaction: in a rush, most requests come after the
+    last place is gone. Only when the slot as read is full, and then the database is asked (the
+    read may be old): no room and no lapsed hold that could make some."""
+    if slot.booked + places <= slot.capacity:
+        return
+    # Plain SQL: this runs for nearly every request of a rush, and building it with the ORM costs
+    # more than the database takes to answer it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ROOM_SQL,
+            [slot.pk, places, AppointmentStatus.HELD.value, connection.ops.adapt_datetimefield_value(now)],
+        )
+        if cursor.fetchone() is None:
+            raise SlotFull()
+
+
+def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplicant]) -> None:
+    """Insert the people; the partial unique index refuses a CURP already active for the procedure."""
     # Inserted in CURP order so two family bookings sharing CURPs lock index entries in the same order.
     rows = sorted(
         (
@@ -187,9 +231,7 @@ def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplican
     try:
         Applicant.objects.bulk_create(rows)
     except IntegrityError as exc:
-        # Lost a race with another booking of the same CURP: the unique index decided. The caller's
-        # transaction rolls back as the error propagates.
-        raise _curp_conflict(curps, set(curps)) from exc
+        raise _CurpTaken() from exc
     by_curp = {row.curp: row for row in rows}  # primary keys come back from the INSERT
     parents = [
         Parent(
@@ -206,9 +248,16 @@ def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplican
     ]
     if parents:
         Parent.objects.bulk_create(parents)
+    # What the caller renders next: the rows just written, not read back (as prefetch_related
+    # leaves them: a queryset whose results are already known).
+    written = appointment.applicants.all()
+    written._result_cache = sorted(rows, key=lambda r: r.position)
+    written._prefetch_done = True  # type: ignore[attr-defined]
+    appointment._prefetched_objects_cache = {"applicants": written}  # type: ignore[attr-defined]
 
 
 def _curp_conflict(curps: Sequence[str], taken: set[str]) -> CurpAlreadyBooked:
+    taken = taken or set(curps)  # the other appointment ended meanwhile: name them all
     return CurpAlreadyBooked(
         errors={
             f"applicants.{i}.curp": [CurpAlreadyBooked.default_message]
@@ -244,9 +293,12 @@ def hold_slot(
     if not 1 <= places <= procedure.max_persons:
         raise TooManyApplicants(field="places")
     ensure_bookable(slot=slot, procedure=procedure, now=now)
-    with transaction.atomic():
+    _ensure_room(slot, places, now=now)
+
+    def write(code: str) -> Appointment:
         _take_places(slot, places)
-        appointment = _new_appointment(
+        appointment = Appointment.objects.create(
+            code=code,
             office=slot.office,
             procedure=procedure,
             slot=slot,
@@ -268,7 +320,9 @@ def hold_slot(
 
         pk, expires = appointment.pk, appointment.hold_expires_at
         transaction.on_commit(lambda: tasks.expire_hold.using(run_after=expires).enqueue(pk))
-    return appointment
+        return appointment
+
+    return _new_appointment(write, curps=(), procedure_id=procedure.pk)
 
 
 def confirm_appointment(
@@ -284,6 +338,22 @@ def confirm_appointment(
     slot = appointment.slot
     procedure = appointment.procedure
     cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
+    try:
+        return _confirm(appointment, cleaned, channel=channel, actor=actor, now=now)
+    except _CurpTaken:
+        curps = [c.curp for c in cleaned]
+        raise _curp_conflict(curps, _active_curps(curps, procedure.pk)) from None
+
+
+def _confirm(
+    appointment: Appointment,
+    cleaned: Sequence[CleanApplicant],
+    *,
+    channel: Channel,
+    actor: User | None,
+    now: dt.datetime,
+) -> Appointment:
+    slot = appointment.slot
     with transaction.atomic():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if locked.status != AppointmentStatus.HELD:
@@ -334,32 +404,39 @@ def book_appointment(
             return replay
     cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
     ensure_bookable(slot=slot, procedure=procedure, now=now)
+    _ensure_room(slot, len(cleaned), now=now)
+    curps = [c.curp for c in cleaned]
+
+    def write(code: str) -> Appointment:
+        _take_places(slot, len(cleaned))
+        appointment = Appointment.objects.create(
+            code=code,
+            office=slot.office,
+            procedure=procedure,
+            slot=slot,
+            places=len(cleaned),
+            status=AppointmentStatus.CONFIRMED,
+            confirmed_at=now,
+            channel=channel,
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+            idempotency_key=idempotency_key or None,
+            request_fingerprint=fingerprint,
+        )
+        _add_applicants(appointment, cleaned)
+        _record(
+            appointment,
+            AppointmentAction.CONFIRMED,
+            channel=channel,
+            actor=actor,
+            places=len(cleaned),
+            curps=curps,
+            **_slot_data(slot),
+        )
+        _on_commit_confirmed(appointment)
+        return appointment
+
     try:
-        with transaction.atomic():
-            _take_places(slot, len(cleaned))
-            appointment = _new_appointment(
-                office=slot.office,
-                procedure=procedure,
-                slot=slot,
-                places=len(cleaned),
-                status=AppointmentStatus.CONFIRMED,
-                confirmed_at=now,
-                channel=channel,
-                created_by=actor if actor is not None and actor.is_authenticated else None,
-                idempotency_key=idempotency_key or None,
-                request_fingerprint=fingerprint,
-            )
-            _add_applicants(appointment, cleaned)
-            _record(
-                appointment,
-                AppointmentAction.CONFIRMED,
-                channel=channel,
-                actor=actor,
-                places=len(cleaned),
-                curps=[c.curp for c in cleaned],
-                **_slot_data(slot),
-            )
-            _on_commit_confirmed(appointment)
+        return _new_appointment(write, curps=curps, procedure_id=procedure.pk)
     except (IntegrityError, CurpAlreadyBooked):
         # A concurrent retry under the same key may have won the race: answer with its appointment.
         if idempotency_key:
@@ -367,7 +444,6 @@ def book_appointment(
             if replay is not None:
                 return replay
         raise
-    return appointment
 
 
 def _replay(key: str, fingerprint: str) -> Appointment | None:

@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from miconsulado.catalog.models import Fee, Office, Procedure
+from miconsulado.catalog.models import Fee, Office, OfficeProcedure, Procedure
+from miconsulado.core.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class _Catalog:
+    offices: dict[str, Office]  # by code, inactive ones too, with their schedule
+    procedures: dict[str, Procedure]  # by code, inactive ones too
+    offered: frozenset[tuple[int, int]]  # (office, procedure) both switched on
+
+
+def _load_catalog() -> _Catalog:
+    # "schedule" is the office's OfficeSchedule (scheduling app): booking rules read it every time.
+    offices = {o.code: o for o in Office.objects.select_related("schedule")}
+    procedures = {p.code: p for p in Procedure.objects.all()}
+    offered = frozenset(
+        OfficeProcedure.objects.filter(active=True, procedure__active=True).values_list(
+            "office_id", "procedure_id"
+        )
+    )
+    return _Catalog(offices=offices, procedures=procedures, offered=offered)
+
+
+catalog_snapshot: Snapshot[_Catalog] = Snapshot(_load_catalog)
 
 
 def active_offices() -> QuerySet[Office]:
@@ -15,6 +40,12 @@ def active_offices() -> QuerySet[Office]:
 
 def get_office(code: str, *, include_inactive: bool = False) -> Office | None:
     """The office with this code; an inactive office counts as absent unless asked for."""
+    snapshot = catalog_snapshot.get()
+    if snapshot is not None:
+        office = snapshot.offices.get(code)
+        if office is None or not (office.active or include_inactive):
+            return None
+        return copy.copy(office)
     offices = Office.objects.all() if include_inactive else active_offices()
     return offices.filter(code=code).first()
 
@@ -24,6 +55,12 @@ def active_procedures() -> QuerySet[Procedure]:
 
 
 def get_procedure(code: str, *, include_inactive: bool = False) -> Procedure | None:
+    snapshot = catalog_snapshot.get()
+    if snapshot is not None:
+        procedure = snapshot.procedures.get(code)
+        if procedure is None or not (procedure.active or include_inactive):
+            return None
+        return copy.copy(procedure)
     procedures = Procedure.objects.all() if include_inactive else active_procedures()
     return procedures.filter(code=code).first()
 
@@ -34,6 +71,9 @@ def procedures_for_office(office: Office) -> QuerySet[Procedure]:
 
 
 def offers(office: Office, procedure: Procedure) -> bool:
+    snapshot = catalog_snapshot.get()
+    if snapshot is not None:
+        return (office.pk, procedure.pk) in snapshot.offered
     return procedures_for_office(office).filter(pk=procedure.pk).exists()
 
 

@@ -1,19 +1,84 @@
 """A booking is on the hot path of every rush: keep its SQL round trips bounded."""
 
+import json
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from miconsulado.booking import services
+from miconsulado.booking.errors import SlotFull
+from miconsulado.catalog.selectors import catalog_snapshot
 from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
+from miconsulado.scheduling.selectors import window_snapshot
 from miconsulado.testing import applicant
 
 
-def test_booking_query_budget(slot, procedure):
-    fresh = Slot.objects.select_related("office", "window").get(pk=slot.pk)
+def statements(queries: CaptureQueriesContext) -> list[str]:
+    """What reached the database, without the test's own savepoints."""
+    return [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+@pytest.fixture
+def snapshots(settings):
+    settings.MICONSULADO = {**settings.MICONSULADO, "CATALOG_CACHE_SECONDS": 60}
+    catalog_snapshot.invalidate()
+    window_snapshot.invalidate()
+    yield
+    catalog_snapshot.invalidate()
+    window_snapshot.invalidate()
+
+
+def payload(slot: Slot) -> str:
     person = applicant()
+    return json.dumps(
+        {
+            "office": slot.office.code,
+            "procedure": "matricula",
+            "start": slot.start.isoformat(),
+            "applicants": [
+                {
+                    "curp": person.curp,
+                    "given_names": person.given_names,
+                    "first_surname": person.first_surname,
+                    "second_surname": person.second_surname,
+                    "birth_date": person.birth_date.isoformat(),
+                    "email": person.email,
+                    "phone": person.phone,
+                }
+            ],
+        }
+    )
+
+
+def test_service_writes_and_checks_with_few_statements(slot, procedure):
+    fresh = Slot.objects.select_related("office__schedule").get(pk=slot.pk)
     with CaptureQueriesContext(connection) as queries:
-        services.book_appointment(slot=fresh, procedure=procedure, applicants=[person], channel=Channel.API)
-    # Checks (offered, policy), guarded UPDATE, code check, appointment, CURP check, applicants,
-    # history, plus the savepoint pair of the test's own transaction.
-    assert len(queries) <= 10, [q["sql"][:80] for q in queries.captured_queries]
+        services.book_appointment(
+            slot=fresh, procedure=procedure, applicants=[applicant()], channel=Channel.API
+        )
+    # The offer check, then the guarded UPDATE, appointment, applicants and history: the unique
+    # indexes check code and CURP, no reads ahead of them.
+    assert len(statements(queries)) <= 5, statements(queries)
+
+
+def test_api_booking_reads_once_and_writes_four_rows(client, slot, snapshots):
+    catalog_snapshot.get(), window_snapshot.get()  # loaded once per process, not per request
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/appointments", payload(slot), content_type="application/json")
+    assert response.status_code == 201, response.json()
+    # find the slot; UPDATE slot; INSERT appointment, applicants, history. The response renders
+    # what was written, without reading it back.
+    assert len(statements(queries)) == 5, statements(queries)
+
+
+def test_full_slot_is_refused_without_a_transaction(client, slot, snapshots):
+    catalog_snapshot.get(), window_snapshot.get()
+    Slot.objects.filter(pk=slot.pk).update(booked=slot.capacity)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/appointments", payload(slot), content_type="application/json")
+    assert response.status_code == 409
+    assert response.json()["code"] == SlotFull.code
+    # find the slot (full), ask whether a lapsed hold could make room: no UPDATE, no rollback.
+    assert len(statements(queries)) == 2, statements(queries)

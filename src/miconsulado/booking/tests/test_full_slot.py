@@ -1,0 +1,58 @@
+"""A slot read as full is refused before any write, but only if the database agrees: a stale read
+or a lapsed hold must not turn a free place away."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from miconsulado.booking import services
+from miconsulado.booking.errors import SlotFull
+from miconsulado.booking.models import Appointment, AppointmentStatus
+from miconsulado.core.channels import Channel
+from miconsulado.scheduling.models import Slot
+from miconsulado.testing import applicant
+
+pytestmark = pytest.mark.django_db
+
+
+def book(slot, procedure):
+    return services.book_appointment(
+        slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.API
+    )
+
+
+def read(slot) -> Slot:
+    return Slot.objects.select_related("office").get(pk=slot.pk)
+
+
+def test_read_full_and_full_is_refused_with_nothing_written(slot, procedure):
+    book(slot, procedure)
+    services.hold_slot(slot=slot, procedure=procedure, channel=Channel.WEB)  # still running
+    with pytest.raises(SlotFull):
+        book(read(slot), procedure)
+    assert read(slot).booked == 2
+    assert Appointment.objects.count() == 2
+
+
+def test_a_lapsed_hold_makes_room_even_when_read_full(slot, procedure):
+    past = timezone.now() - dt.timedelta(minutes=11)
+    held = services.hold_slot(slot=slot, procedure=procedure, places=2, channel=Channel.WEB, now=past)
+    full = read(slot)
+    assert full.booked == full.capacity
+    appointment = book(full, procedure)
+    assert appointment.status == AppointmentStatus.CONFIRMED
+    held.refresh_from_db()
+    assert held.status == AppointmentStatus.EXPIRED
+    assert read(slot).booked == 1
+
+
+def test_a_stale_full_read_does_not_turn_a_free_place_away(slot, procedure):
+    first = book(slot, procedure)
+    second = book(slot, procedure)
+    stale = read(slot)  # full when read
+    services.cancel_appointment(appointment=second, channel=Channel.WEB)
+    appointment = book(stale, procedure)
+    assert appointment.status == AppointmentStatus.CONFIRMED
+    assert read(slot).booked == 2
+    assert first.code != appointment.code
