@@ -723,6 +723,13 @@ def availability_in_process(seed: Seed, runs: int) -> dict[str, Any]:
         result["open_slots"] = timed(
             lambda: lean(office=office, procedure=procedure, date_from=today, date_to=until)
         )
+    # What an HTTP request costs when the answer is not cached: query plus JSON, without HTTP.
+    from miconsulado.scheduling import api as availability_api
+
+    answer = getattr(availability_api, "_availability_json", None)
+    if answer is not None:
+        now = dt.datetime.now(dt.UTC)
+        result["answer"] = timed(lambda: [answer(office, procedure, today, until, now)])
     return result
 
 
@@ -1129,10 +1136,18 @@ def summary(results: dict[str, Any], args: argparse.Namespace) -> str:
         lines.append(
             f"  open_slots (plain rows, what the API uses): median {ms(lean['median'])}, p99 {ms(lean['p99'])}"
         )
-    if "http" in a:
+    if "answer" in a["in_process"]:
+        answer = a["in_process"]["answer"]
         lines.append(
-            f"  over HTTP: median {ms(a['http']['median'])}, p99 {ms(a['http']['p99'])} "
-            f"(status {a['http']['status']}, {a['http']['bytes']} bytes)   target < {TARGET_AVAILABILITY_MS} ms"
+            f"  uncached answer (query + JSON, no HTTP): median {ms(answer['median'])}, p99 {ms(answer['p99'])}"
+        )
+    if "http" in a:
+        from django.conf import settings
+
+        ttl = settings.MICONSULADO.get("AVAILABILITY_CACHE_SECONDS", 0)
+        lines.append(
+            f"  over HTTP, repeated (cached up to {ttl} s): median {ms(a['http']['median'])}, "
+            f"p99 {ms(a['http']['p99'])} (status {a['http']['status']}, {a['http']['bytes']} bytes)"
         )
     q = r["queries_per_booking"]
     lines.append(
@@ -1208,13 +1223,14 @@ def summary(results: dict[str, Any], args: argparse.Namespace) -> str:
             judged["rps"] >= 0.97 * (judged["rate"] or TARGET_RPS) and judged["rps"] >= 0.97 * TARGET_RPS
         )
         met = kept_up and judged["p99"] * 1000 < TARGET_P99_MS
-        availability = a.get("http", a["in_process"])
+        # The target names the query: the rows the API serves (open_slots) where it exists.
+        availability = a["in_process"].get("open_slots", a["in_process"])
         lines.append(
             f"target ≥ {TARGET_RPS} booking requests/s at p99 < {TARGET_P99_MS} ms: "
             f"{'MET' if met else 'MISSED'} ({'paced' if pr else 'closed-loop'} run: {judged['rps']:.0f} req/s, "
             f"p99 {ms(judged['p99'])}); 90-day availability < {TARGET_AVAILABILITY_MS} ms: "
             + ("MET" if availability["p99"] * 1000 < TARGET_AVAILABILITY_MS else "MISSED")
-            + f" (p99 {ms(availability['p99'])})"
+            + f" (query p99 {ms(availability['p99'])})"
         )
     others = {k.removeprefix("background_"): v for k, v in r.items() if k.startswith("background")}
     others.update(
