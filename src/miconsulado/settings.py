@@ -159,7 +159,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Project-wide assets (vendored htmx, styles) live here once pages need them; apps keep their own.
+STATICFILES_DIRS = [d for d in [PACKAGE_DIR / "static"] if d.is_dir()]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
