@@ -296,7 +296,6 @@ def hold_slot(
     _ensure_room(slot, places, now=now)
 
     def write(code: str) -> Appointment:
-        _take_places(slot, places)
         appointment = Appointment.objects.create(
             code=code,
             office=slot.office,
@@ -320,6 +319,7 @@ def hold_slot(
 
         pk, expires = appointment.pk, appointment.hold_expires_at
         transaction.on_commit(lambda: tasks.expire_hold.using(run_after=expires).enqueue(pk))
+        _take_places(slot, places)  # last: see book_appointment
         return appointment
 
     return _new_appointment(write, curps=(), procedure_id=procedure.pk)
@@ -408,7 +408,6 @@ def book_appointment(
     curps = [c.curp for c in cleaned]
 
     def write(code: str) -> Appointment:
-        _take_places(slot, len(cleaned))
         appointment = Appointment.objects.create(
             code=code,
             office=slot.office,
@@ -433,6 +432,10 @@ def book_appointment(
             **_slot_data(slot),
         )
         _on_commit_confirmed(appointment)
+        # The places last, just before COMMIT: the slot's row stays locked for one statement, not
+        # for the whole booking, so a rush on one slot is not queued behind other people's inserts.
+        # If it turns out full after all, the rows above roll back with it.
+        _take_places(slot, len(cleaned))
         return appointment
 
     try:
