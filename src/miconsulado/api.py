@@ -21,6 +21,7 @@ api = NinjaAPI(
         "`Accept-Language`. El personal y los agentes usan `Authorization: Bearer <token>`."
     ),
     urls_namespace="api-v1",
+    parser=api_errors.JsonParser(),
 )
 api_errors.install(api)
 

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "miconsulado.core.middleware.ApiEdgeMiddleware",  # after LocaleMiddleware: errors in the caller's language
 ]
 
 ROOT_URLCONF = "miconsulado.urls"

@@ -74,7 +74,11 @@ def _slot_at(*, office: Office, procedure: Procedure, start: dt.datetime, field:
     """The slot starting at `start`: an instant if it carries an offset, else the office's local time."""
     if start.tzinfo is None:
         start = start.replace(tzinfo=office_zone(office))
-    slot = find_slot(office=office, procedure=procedure, start=start.astimezone(dt.UTC))
+    try:
+        instant = start.astimezone(dt.UTC)
+    except OverflowError:  # year 1 or 9999 at the edge of a zone: no slot there either
+        raise SlotNotFound(field="start") from None
+    slot = find_slot(office=office, procedure=procedure, start=instant)
     if slot is None:
         # Only now ask why: on the way to a booking the service checks the offer itself.
         if not catalog.offers(office, procedure):

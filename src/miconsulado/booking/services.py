@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from miconsulado.booking import codes
+from miconsulado.booking import curp as curp_rules
 from miconsulado.booking.applicants import ApplicantData, CleanApplicant, clean_applicants
 from miconsulado.booking.errors import (
     CancellationWindowClosed,
@@ -238,7 +239,7 @@ def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplican
             applicant=by_curp[a.curp],
             role=p.role,
             full_name=p.full_name.strip(),
-            curp=p.curp.strip().upper(),
+            curp=curp_rules.compact(p.curp),  # as validated: no spaces or dashes
             id_document=p.id_document.strip(),
             present=p.present,
             remote_consent_signed_on=None if p.present else p.remote_consent_signed_on,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from miconsulado.core.errors import DomainError, ErrorKind, Invalid, NotFound
 
@@ -69,6 +70,45 @@ class UnknownProcedure(Invalid):
 class InvalidDateRange(Invalid):
     code = "invalid_date_range"
     default_message = _("La fecha final no puede ser anterior a la inicial.")
+
+
+NULL_CHARACTER = _("No se admite el carácter nulo (U+0000).")
+
+
+class NullCharacter(Invalid):
+    """A NUL anywhere in what the client sent: PostgreSQL cannot store it, so no text may carry it."""
+
+    code = "null_character"
+    default_message = _("La solicitud contiene el carácter nulo (U+0000), que no se admite.")
+
+
+def null_character_paths(value: Any, path: str = "") -> list[str]:
+    """Field paths ("applicants.0.given_names") of the strings, keys included, that hold a NUL."""
+    found: list[str] = []
+    if isinstance(value, str):
+        if "\x00" in value:
+            found.append(path or BODY)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                found.append(child)
+            found += null_character_paths(item, child)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += null_character_paths(item, f"{path}.{index}" if path else str(index))
+    return found
+
+
+class JsonParser(Parser):
+    """ninja's JSON body parser, refusing a NUL in any text with the field it is in."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        paths = null_character_paths(data)
+        if paths:
+            raise NullCharacter(errors={path: [NULL_CHARACTER] for path in paths})
+        return data
 
 
 VALIDATION_MESSAGE = _("Revise los datos enviados: hay campos con errores.")
@@ -216,6 +256,8 @@ def install(api: NinjaAPI) -> None:
         return respond(request, 403, error_body("forbidden", _("Su rol no permite esta acción.")))
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, DomainError):
+            return on_domain_error(request, exc.__cause__)  # our parser refused the body (NullCharacter)
         if exc.status_code == 400:
             # ninja's only 400: the body could not be read as JSON (the cause is the decoder's error)
             # or could not be read at all (too large).

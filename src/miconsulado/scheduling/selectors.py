@@ -89,9 +89,10 @@ def _available(
     window = booking_window(office=office, now=now)
     zone = ZoneInfo(office.tz)
     lower, upper = window.earliest, window.latest
-    if date_from is not None:
+    # Dates outside the window change nothing (and 9999-12-31 + 1 day would not exist).
+    if date_from is not None and date_from > lower.astimezone(zone).date():
         lower = max(lower, local_day_start(date_from, zone))
-    if date_to is not None:
+    if date_to is not None and date_to < upper.astimezone(zone).date():
         upper = min(upper, local_day_start(date_to + dt.timedelta(days=1), zone))
     if lower >= upper:
         return None
