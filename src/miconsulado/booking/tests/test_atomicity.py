@@ -11,13 +11,13 @@ class Crash(Exception):
 
 
 def test_a_crash_mid_booking_leaves_nothing_half_done(slot, procedure, monkeypatch):
-    """The history entry is the last write: failing there must undo the place, the appointment and
-    the applicants (as a killed server process would: the transaction never commits)."""
+    """Taking the places is the last write: failing right after it must undo the places, the
+    appointment, the applicants and the history (test_kill.py does it with a real SIGKILL)."""
 
     def crash(*args, **kwargs):
         raise Crash
 
-    monkeypatch.setattr(services, "_record", crash)
+    monkeypatch.setattr(services, "note_availability_changed", crash)  # right after the UPDATE
     with pytest.raises(Crash):
         services.book_appointment(
             slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
