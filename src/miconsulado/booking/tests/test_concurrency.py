@@ -1,4 +1,5 @@
-"""Races decided by the database, with real concurrent connections (threads, one connection each).
+"""Races decided by the database, with real concurrent connections (threads, one connection each),
+through the booking service and through the HTTP API (201 or 409, nothing else).
 
 PostgreSQL allows 100 connections on the test machines, so at most 60 clients hold a connection at
 once; all 200 are started together and compete for the same rows.
@@ -9,10 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import close_old_connections, connection
+from django.test import Client
 
 from miconsulado.booking import services
 from miconsulado.booking.errors import CurpAlreadyBooked, SlotFull
 from miconsulado.booking.models import Applicant, Appointment
+from miconsulado.booking.tests.api_support import person
 from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
 from miconsulado.testing import applicant, make_office, make_procedure, make_slot, make_window
@@ -121,3 +124,45 @@ def test_crossing_reschedules_keep_both_counts_right(db):
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.booked, b.booked) == (15, 15)
+
+
+def _http_race(bodies):
+    """POST each body to the API from its own thread (the race harness above); the answers."""
+    answers = [None] * len(bodies)
+
+    def post(i):
+        response = Client().post("/api/v1/appointments", bodies[i], content_type="application/json")
+        answers[i] = (response.status_code, response.json()["code"])
+
+    race(post, len(bodies))
+    return answers
+
+
+def test_200_http_clients_for_the_last_10_places(setup):
+    _procedure, slot = setup
+    start = slot.start.isoformat()
+    bodies = [
+        {"office": "race-office", "procedure": "race-proc", "start": start, "applicants": [person()]}
+        for _ in range(CLIENTS)
+    ]
+    answers = _http_race(bodies)
+    assert sum(1 for status, _ in answers if status == 201) == 10
+    assert sorted({a for a in answers if a[0] != 201}) == [(409, "slot_full")]
+    slot.refresh_from_db()
+    assert slot.booked == 10
+    assert Appointment.objects.filter(slot=slot, status="confirmed").count() == 10
+
+
+def test_same_curp_racing_itself_over_http_gets_one_appointment(setup):
+    _procedure, slot = setup
+    Slot.objects.filter(pk=slot.pk).update(capacity=50)
+    body = {
+        "office": "race-office",
+        "procedure": "race-proc",
+        "start": slot.start.isoformat(),
+        "applicants": [person()],
+    }
+    answers = _http_race([body] * 40)
+    assert sum(1 for status, _ in answers if status == 201) == 1
+    assert sorted({a for a in answers if a[0] != 201}) == [(409, "curp_already_booked")]
+    assert Slot.objects.get(pk=slot.pk).booked == 1
