@@ -5,21 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from miconsulado.core.errors import Conflict, Invalid, NotFound
 
 
-class InvalidCurp(Invalid):
-    code = "invalid_curp"
-    default_message = _("La CURP no es válida.")
-
-
-class BirthDateMismatch(Invalid):
-    code = "birth_date_mismatch"
-    default_message = _("La fecha de nacimiento no coincide con la CURP.")
-
-
-class InvalidPhone(Invalid):
-    code = "invalid_phone"
-    default_message = _("El número de teléfono no es válido.")
-
-
 class InvalidApplicants(Invalid):
     code = "invalid_applicants"
     default_message = _("Los datos de los solicitantes no son válidos.")
@@ -28,18 +13,6 @@ class InvalidApplicants(Invalid):
 class TooManyApplicants(Invalid):
     code = "too_many_applicants"
     default_message = _("Este trámite no admite tantas personas en una sola cita.")
-
-
-class AgeNotAllowed(Invalid):
-    code = "age_not_allowed"
-    default_message = _("La edad del solicitante no corresponde a este trámite.")
-
-
-class ParentsRequired(Invalid):
-    code = "parents_required"
-    default_message = _(
-        "El pasaporte de un menor requiere los datos de ambos padres: presentes o con OP-7 vigente."
-    )
 
 
 class ProcedureNotOffered(Invalid):

@@ -112,6 +112,7 @@ class JsonParser(Parser):
 
 
 VALIDATION_MESSAGE = _("Revise los datos enviados: hay campos con errores.")
+BAD_REQUEST = _("La solicitud no es válida.")
 REQUIRED = _("Este campo es obligatorio.")
 
 
@@ -267,14 +268,14 @@ def install(api: NinjaAPI) -> None:
                     400,
                     error_body("malformed_json", _("El cuerpo de la solicitud no es JSON válido.")),
                 )
-            return respond(request, 400, error_body("bad_request", _("La solicitud no es válida.")))
+            return respond(request, 400, error_body("bad_request", BAD_REQUEST))
         return respond(request, exc.status_code, error_body("http_error", str(exc)))
 
     def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
         if isinstance(exc, RequestDataTooBig):
             message = _("El cuerpo de la solicitud es demasiado grande.")
             return respond(request, 413, error_body("payload_too_large", message))
-        return respond(request, 400, error_body("bad_request", _("La solicitud no es válida.")))
+        return respond(request, 400, error_body("bad_request", BAD_REQUEST))
 
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(request, 404, error_body("not_found", _("No existe ese recurso.")))

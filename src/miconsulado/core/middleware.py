@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
-from miconsulado.core.api_errors import NullCharacter, error_body
+from miconsulado.core.api_errors import BAD_REQUEST, NullCharacter, error_body
 
 API_PREFIX = "/api/"
 
 
 class ApiEdgeMiddleware:
-    """Refuse a NUL character in the URL or the query string with a 400 (PostgreSQL cannot store or
-    compare it, SQLite would keep it), and give a wrong method ninja's 405 in JSON."""
+    """Refuse with a 400 an unreadable query string, or a NUL character in the URL or the query
+    (PostgreSQL cannot store or compare it, SQLite would keep it); give ninja's 405 in JSON."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -23,8 +24,12 @@ class ApiEdgeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
+        try:
+            query = request.GET.lists()
+        except SuspiciousOperation:  # e.g. more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
+            return JsonResponse(error_body("bad_request", BAD_REQUEST), status=400)
         if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+            "\x00" in key or any("\x00" in value for value in values) for key, values in query
         ):
             return JsonResponse(error_body(NullCharacter.code, NullCharacter.default_message), status=400)
         response = self.get_response(request)

@@ -176,3 +176,50 @@ def test_an_oversized_body_is_413(client, slot):
         "message": "El cuerpo de la solicitud es demasiado grande.",
         "errors": {},
     }
+
+
+def test_an_oversized_body_is_413_in_english(client, slot):
+    raw = '{"office": "' + "x" * 3_000_000 + '"}'
+    response = client.post(URL, raw, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused(response, 413)["message"] == "The request body is too large."
+
+
+def test_unknown_api_path_in_spanish(client):
+    response = client.get("/api/v1/nowhere", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 404
+    assert response.json()["message"] == "No existe ese recurso."
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"), [("es", "La solicitud no es válida."), ("en", "The request is not valid.")]
+)
+def test_too_many_query_fields_is_a_json_400(client, lang, message):
+    query = "&".join(f"f{i}=1" for i in range(1100))  # DATA_UPLOAD_MAX_NUMBER_FIELDS is 1000
+    response = client.get(f"/api/v1/procedures?{query}", HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.status_code == 400
+    assert response.json() == {"code": "bad_request", "message": message, "errors": {}}
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("es", "Ese horario ya no está disponible (la oficina cambió su agenda)."),
+        ("en", "That time is no longer available (the office changed its schedule)."),
+    ],
+)
+def test_a_slot_closed_while_booking_is_409(client, slot, monkeypatch, lang, message):
+    """A regeneration withdraws the slot between the API finding it and the booking taking it."""
+    from miconsulado.booking import api
+    from miconsulado.scheduling.models import Slot
+
+    find = api.find_slot
+
+    def find_then_withdraw(**kwargs):
+        found = find(**kwargs)
+        Slot.objects.filter(pk=found.pk).update(withdrawn=True)
+        return found
+
+    monkeypatch.setattr(api, "find_slot", find_then_withdraw)
+    body = refused(post(client, URL, booking(slot), lang=lang), 409)
+    assert (body["code"], body["message"]) == ("slot_unavailable", message)
+    assert Slot.objects.get(pk=slot.pk).booked == 0
