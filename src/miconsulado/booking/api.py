@@ -83,7 +83,7 @@ def _slot_at(*, office: Office, procedure: Procedure, start: dt.datetime, field:
         # Only now ask why: on the way to a booking the service checks the offer itself.
         if not catalog.offers(office, procedure):
             raise ProcedureNotOffered(_("Esta oficina no ofrece ese trámite."), field=field)
-        raise SlotNotFound(field="start")
+        raise selectors.why_no_slot(office=office, procedure=procedure, start=instant)
     slot.office = office  # the same row, already loaded
     return slot
 

@@ -25,6 +25,11 @@ class SlotNotFound(NotFound):
     default_message = _("No existe un horario para esa oficina, trámite y hora.")
 
 
+class ClosedThatDay(Invalid):
+    code = "closed_that_day"
+    default_message = _("La oficina no atiende ese trámite ese día; consulte los horarios disponibles.")
+
+
 class SlotInPast(Invalid):
     code = "slot_in_past"
     default_message = _("Ese horario ya pasó.")

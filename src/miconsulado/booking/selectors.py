@@ -5,12 +5,54 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
 from miconsulado.booking import codes
 from miconsulado.booking import curp as curp_rules
-from miconsulado.booking.errors import AppointmentNotFound
+from miconsulado.booking.errors import (
+    AppointmentNotFound,
+    ClosedThatDay,
+    OutsideHorizon,
+    SlotInPast,
+    SlotNotFound,
+    TooSoon,
+)
 from miconsulado.booking.models import ACTIVE_STATUSES, Appointment
-from miconsulado.catalog.models import Office
-from miconsulado.scheduling.selectors import local_day_start
+from miconsulado.catalog.models import Office, Procedure
+from miconsulado.core.errors import DomainError
+from miconsulado.scheduling.holidays import closed_holidays
+from miconsulado.scheduling.models import Closure
+from miconsulado.scheduling.selectors import available_slots, booking_window, local_day_start
+
+
+def why_no_slot(
+    *, office: Office, procedure: Procedure, start: dt.datetime, now: dt.datetime | None = None
+) -> DomainError:
+    """Why nothing can be booked at `start` (an instant no slot of the procedure starts at), in the
+    words a person can act on: in the past, too soon, beyond the horizon, a closed day (with the
+    holiday or the reason), or simply not a start time of that day."""
+    now = now or timezone.now()
+    if start <= now:
+        return SlotInPast(field="start")
+    window = booking_window(office=office, now=now)
+    if start < window.earliest:
+        return TooSoon(field="start")
+    if start >= window.latest:
+        return OutsideHorizon(field="start")
+    day = start.astimezone(ZoneInfo(office.tz)).date()
+    if available_slots(
+        office=office, procedure=procedure, date_from=day, date_to=day, include_full=True, now=now
+    ):
+        return SlotNotFound(field="start")
+    reason = Closure.objects.filter(office=office, date=day, starts__isnull=True).values_list(
+        "reason", flat=True
+    ).first() or closed_holidays(office=office, start=day, end=day).get(day)
+    if reason:
+        return ClosedThatDay(
+            _("La oficina está cerrada ese día: %(reason)s.") % {"reason": reason}, field="start"
+        )
+    return ClosedThatDay(field="start")
 
 
 def appointment_for_citizen(*, code: str, curp: str) -> Appointment:
