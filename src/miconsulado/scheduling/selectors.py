@@ -13,7 +13,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from miconsulado.catalog import selectors as catalog
-from miconsulado.catalog.models import Office, OfficeProcedure, Procedure
+from miconsulado.catalog.models import Office, Procedure
 from miconsulado.core.snapshot import Snapshot
 from miconsulado.scheduling.models import OfficeSchedule, ServiceWindow, Slot
 
@@ -53,19 +53,24 @@ def local_day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
 
 def _bookable(*, office: Office, procedure: Procedure) -> QuerySet[Slot]:
     serving = _serving_windows(office=office, procedure=procedure)
-    if serving is not None:  # known from the snapshot: a plain index lookup per window
-        return Slot.objects.filter(window_id__in=serving, conflict=False, withdrawn=False)
-    # A subquery, not a join: the outer query reads each window's slots through an index on window
-    # (the (window, start) unique one or the foreign key), ~1 ms in the database for 90 days.
-    windows = ServiceWindow.objects.filter(
+    # From the snapshot: a plain index lookup per window. Otherwise a subquery, not a join: the
+    # outer query reads each window's slots through an index on window (the (window, start) unique
+    # one or the foreign key), ~1 ms in the database for 90 days.
+    windows = serving if serving is not None else _serving_windows_query(office=office, procedure=procedure)
+    return Slot.objects.filter(window_id__in=windows, conflict=False, withdrawn=False)
+
+
+def _serving_windows_query(*, office: Office, procedure: Procedure) -> QuerySet[ServiceWindow, int]:
+    """The database's answer to `_serving_windows`: primary keys of the office's active windows
+    serving the procedure, while the office offers it."""
+    return ServiceWindow.objects.filter(
         office=office,
         active=True,
         procedures=procedure,
         # The office may have switched the procedure off without touching its windows.
         office__officeprocedure__procedure=procedure,
         office__officeprocedure__active=True,
-    )
-    return Slot.objects.filter(window_id__in=windows.values("pk"), conflict=False, withdrawn=False)
+    ).values_list("pk", flat=True)
 
 
 class OpenSlot(NamedTuple):
@@ -193,18 +198,14 @@ def _serving_windows(*, office: Office, procedure: Procedure) -> list[int] | Non
 
 
 def serves(*, office: Office, procedure: Procedure, window_id: int) -> bool:
-    """The office offers the procedure (both switched on) and the window, active, serves it."""
-    windows = window_snapshot.get()
-    if windows is not None:
-        return procedure.pk in windows.served.get(window_id, ()) and catalog.offers(office, procedure)
-    return OfficeProcedure.objects.filter(
-        office_id=office.pk,
-        procedure_id=procedure.pk,
-        active=True,
-        procedure__active=True,
-        procedure__windows=window_id,
-        procedure__windows__active=True,
-    ).exists()
+    """The office offers the procedure (both switched on) and the window, active, one of the
+    office's, serves it."""
+    if not procedure.active:
+        return False
+    serving = _serving_windows(office=office, procedure=procedure)
+    if serving is not None:
+        return window_id in serving
+    return _serving_windows_query(office=office, procedure=procedure).filter(pk=window_id).exists()
 
 
 def find_slot(*, office: Office, procedure: Procedure, start: dt.datetime) -> Slot | None:
