@@ -26,13 +26,9 @@ from miconsulado.scheduling.models import Closure
 from miconsulado.scheduling.selectors import available_slots, booking_window, local_day_start
 
 
-def why_no_slot(
-    *, office: Office, procedure: Procedure, start: dt.datetime, now: dt.datetime | None = None
-) -> DomainError:
-    """Why nothing can be booked at `start` (an instant no slot of the procedure starts at), in the
-    words a person can act on: in the past, too soon, beyond the horizon, a closed day (with the
-    holiday or the reason), or simply not a start time of that day."""
-    now = now or timezone.now()
+def timing_refusal(*, office: Office, start: dt.datetime, now: dt.datetime) -> DomainError | None:
+    """Why nothing starting at `start` can be booked now, whatever the slot: it is past, inside the
+    minimum lead time, or beyond the horizon; None when the time itself is bookable."""
     if start <= now:
         return SlotInPast(field="start")
     window = booking_window(office=office, now=now)
@@ -40,6 +36,19 @@ def why_no_slot(
         return TooSoon(field="start")
     if start >= window.latest:
         return OutsideHorizon(field="start")
+    return None
+
+
+def why_no_slot(
+    *, office: Office, procedure: Procedure, start: dt.datetime, now: dt.datetime | None = None
+) -> DomainError:
+    """Why nothing can be booked at `start` (an instant no slot of the procedure starts at), in the
+    words a person can act on: in the past, too soon, beyond the horizon, a closed day (with the
+    holiday or the reason), or simply not a start time of that day."""
+    now = now or timezone.now()
+    refusal = timing_refusal(office=office, start=start, now=now)
+    if refusal is not None:
+        return refusal
     day = start.astimezone(ZoneInfo(office.tz)).date()
     if available_slots(
         office=office, procedure=procedure, date_from=day, date_to=day, include_full=True, now=now

@@ -33,13 +33,10 @@ from miconsulado.booking.errors import (
     IdempotencyKeyReused,
     NotActive,
     NotConfirmable,
-    OutsideHorizon,
     ProcedureNotOffered,
     SlotFull,
-    SlotInPast,
     SlotUnavailable,
     TooManyApplicants,
-    TooSoon,
 )
 from miconsulado.booking.models import (
     ACTIVE_STATUSES,
@@ -50,10 +47,11 @@ from miconsulado.booking.models import (
     AppointmentStatus,
     Parent,
 )
+from miconsulado.booking.selectors import timing_refusal
 from miconsulado.catalog.models import Procedure
 from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
-from miconsulado.scheduling.selectors import booking_window, schedule_for, serves
+from miconsulado.scheduling.selectors import schedule_for, serves
 from miconsulado.scheduling.services import note_availability_changed
 
 if TYPE_CHECKING:
@@ -73,15 +71,11 @@ def ensure_bookable(*, slot: Slot, procedure: Procedure, now: dt.datetime | None
     office = slot.office
     if not office.active or slot.withdrawn or slot.conflict:
         raise SlotUnavailable()
-    if not (procedure.active and serves(office=office, procedure=procedure, window_id=slot.window_id)):
+    if not serves(office=office, procedure=procedure, window_id=slot.window_id):
         raise ProcedureNotOffered(field="procedure")
-    if slot.start <= now:
-        raise SlotInPast(field="start")
-    window = booking_window(office=office, now=now)
-    if slot.start < window.earliest:
-        raise TooSoon(field="start")
-    if slot.start >= window.latest:
-        raise OutsideHorizon(field="start")
+    refusal = timing_refusal(office=office, start=slot.start, now=now)
+    if refusal is not None:
+        raise refusal
 
 
 def local_date(slot: Slot) -> dt.date:
@@ -160,20 +154,12 @@ def _new_appointment(
             with transaction.atomic():
                 return write(code)
         except _CurpTaken:
-            raise _curp_conflict(curps, _active_curps(curps, procedure_id)) from None
+            raise _curp_conflict(curps, procedure_id=procedure_id) from None
         except IntegrityError:
             if Appointment.objects.filter(code=code).exists():
                 continue
             raise
     raise RuntimeError("could not draw a free confirmation code")
-
-
-def _active_curps(curps: Sequence[str], procedure_id: int) -> set[str]:
-    return set(
-        Applicant.objects.filter(curp__in=curps, procedure_id=procedure_id, active=True)
-        .order_by()
-        .values_list("curp", flat=True)
-    )
 
 
 # Is there room for that many places in the slot, counting holds that have lapsed but are not yet released?
@@ -257,8 +243,14 @@ def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplican
     appointment._prefetched_objects_cache = {"applicants": written}  # type: ignore[attr-defined]
 
 
-def _curp_conflict(curps: Sequence[str], taken: set[str]) -> CurpAlreadyBooked:
-    taken = taken or set(curps)  # the other appointment ended meanwhile: name them all
+def _curp_conflict(curps: Sequence[str], *, procedure_id: int) -> CurpAlreadyBooked:
+    """The error naming which of `curps` hold an active appointment for the procedure (asked after
+    the rollback: PostgreSQL answers nothing in an aborted transaction)."""
+    taken = set(
+        Applicant.objects.filter(curp__in=curps, procedure_id=procedure_id, active=True)
+        .order_by()
+        .values_list("curp", flat=True)
+    ) or set(curps)  # the other appointment ended meanwhile: name them all
     return CurpAlreadyBooked(
         errors={
             f"applicants.{i}.curp": [CurpAlreadyBooked.default_message]
@@ -342,8 +334,7 @@ def confirm_appointment(
     try:
         return _confirm(appointment, cleaned, channel=channel, actor=actor, now=now)
     except _CurpTaken:
-        curps = [c.curp for c in cleaned]
-        raise _curp_conflict(curps, _active_curps(curps, procedure.pk)) from None
+        raise _curp_conflict([c.curp for c in cleaned], procedure_id=procedure.pk) from None
 
 
 def _confirm(
