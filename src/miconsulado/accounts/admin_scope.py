@@ -69,7 +69,9 @@ def admin_office_ids(request: HttpRequest) -> set[int] | None:
     return ids
 
 
-class OfficeScopeMixin:
+class OfficeScopeMixin(admin.options.BaseModelAdmin[Any]):
+    """What page admins and inlines share: rows and foreign-key choices limited to the user's offices."""
+
     # How to reach the office from the model: "office", "window__office"; "" for Office itself;
     # None for network-wide rows (procedures, fees) that every role may read.
     office_path: ClassVar[str | None] = "office"
@@ -111,6 +113,15 @@ class OfficeScopeMixin:
             return related_model._default_manager.filter(office__in=ids)
         return None
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        self.limit_choice_kwargs(request, db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def limit_choice_kwargs(
         self, request: HttpRequest, db_field: models.ForeignKey[Any, Any], kwargs: dict[str, Any]
     ) -> None:
@@ -122,9 +133,6 @@ class OfficeScopeMixin:
 
 
 class OfficeScopedAdmin(OfficeScopeMixin, admin.ModelAdmin):
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return self.scope_queryset(request, super().get_queryset(request))
-
     def _decide(self, request: HttpRequest, perm: Perm, obj: models.Model | None) -> bool | None:
         decision = role_decision(request, perm, self.staff_permissions)
         if decision and obj is not None and not self.in_scope(request, obj):
@@ -153,19 +161,10 @@ class OfficeScopedAdmin(OfficeScopeMixin, admin.ModelAdmin):
         decision = self._decide(request, "delete", obj)
         return super().has_delete_permission(request, obj) if decision is None else decision
 
-    def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        self.limit_choice_kwargs(request, db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 class OfficeScopedInline(OfficeScopeMixin, admin.options.InlineModelAdmin):
     """An inline under an office-scoped admin: the parent is already in scope, so only the role
     decides (obj here is the parent)."""
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return self.scope_queryset(request, super().get_queryset(request))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         decision = role_decision(request, "view", self.staff_permissions)
@@ -184,12 +183,6 @@ class OfficeScopedInline(OfficeScopeMixin, admin.options.InlineModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         decision = role_decision(request, "delete", self.staff_permissions)
         return super().has_delete_permission(request, obj) if decision is None else decision
-
-    def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        self.limit_choice_kwargs(request, db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ScopedTabularInline(OfficeScopedInline, admin.TabularInline):
