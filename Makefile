@@ -30,8 +30,8 @@ run: install
 	@MICONSULADO_DEBUG=1 bash -c 'trap "kill 0" EXIT INT TERM; \
 	  $(BIN)/miconsulado db_worker --interval 1 & \
 	  $(BIN)/miconsulado run_scheduler & \
-	  $(BIN)/gunicorn miconsulado.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	    --access-logfile - --graceful-timeout 5 & \
+	  $(BIN)/granian --interface wsgi miconsulado.wsgi:application --host $(HOST) --port $(PORT) \
+	    --workers $(WORKERS) --blocking-threads 1 --no-ws --access-log --workers-kill-timeout 5 & \
 	  wait -n'
 
 test: install

@@ -112,6 +112,18 @@ def machine() -> dict[str, str]:
     }
 
 
+def python_speed() -> float:
+    """Seconds CPython takes for sum(range(10**7)) here, now (best of five fifths). The machine is a
+    shared virtual one whose speed swings by up to 2x from minute to minute: every stage reports it
+    beside its figures, so that runs can be compared."""
+    best = math.inf
+    for _ in range(5):
+        t0 = time.perf_counter()
+        sum(range(2 * 10**6))
+        best = min(best, time.perf_counter() - t0)
+    return best * 5
+
+
 def loadavg() -> str:
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
@@ -195,6 +207,7 @@ class CpuMeter:
         return {p: process_ticks(p) for p in (self.app_pids() if self.app_pids else [])}
 
     def __enter__(self) -> CpuMeter:
+        self.speed0 = python_speed()
         self.t0 = time.perf_counter()
         self.machine0 = cpu_jiffies()
         self.self0 = os.times()
@@ -242,13 +255,15 @@ class CpuMeter:
             - self.others_cores
             - self.postgres_cores,
         )
+        self.speed = (self.speed0 + python_speed()) / 2
 
     def line(self) -> str:
         return (
             f"CPU (cores of {os.cpu_count()}): machine {self.machine_cores:.2f}, app "
             f"{self.server_cores:.2f}, load generator {self.client_cores:.2f}, PostgreSQL "
             f"{self.postgres_cores:.2f}, kernel/unattributed {self.rest_cores:.2f}, "
-            f"other people's processes {self.others_cores:.2f}"
+            f"other people's processes {self.others_cores:.2f}; "
+            f"CPU speed: sum(range(10**7)) in {self.speed:.2f} s"
         )
 
 
@@ -607,42 +622,73 @@ class Server:
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)  # our own session: gunicorn and its workers
+                os.killpg(self.process.pid, signal.SIGKILL)  # our own session: the server and its workers
                 self.process.wait(timeout=5)
 
 
 def start_server(
-    env: dict[str, str], *, workers: int, threads: int, worker_class: str, app: str = "miconsulado.wsgi"
+    env: dict[str, str],
+    *,
+    server: str,
+    workers: int,
+    threads: int,
+    worker_class: str,
+    app: str = "miconsulado.wsgi",
 ) -> Server:
     port = free_port()
-    log_path = Path(tempfile.gettempdir()) / f"booking_race_gunicorn_{port}.log"
-    command = [
-        str(BIN / "gunicorn"),
-        app,
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        worker_class,
-        "--threads",
-        str(threads),
-        "--backlog",
-        "2048",
-        "--timeout",
-        "60",
-        "--graceful-timeout",
-        "5",
-        "--keep-alive",
-        "5",
-        "--error-logfile",
-        str(log_path),
-    ]
-    label = (
-        ("" if app == "miconsulado.wsgi" else f"{app} ")
-        + f"gunicorn {worker_class} x{workers}"
-        + (f" threads={threads}" if worker_class == "gthread" else "")
-    )
+    log_path = Path(tempfile.gettempdir()) / f"booking_race_{server}_{port}.log"
+    if server == "granian":
+        # What `make run` and docs/deploy use: Rust HTTP in front, `threads` Python threads per worker.
+        command = [
+            str(BIN / "granian"),
+            "--interface",
+            "wsgi",
+            f"{app}:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--backlog",
+            "2048",
+            "--workers-kill-timeout",
+            "5",
+            "--no-ws",
+            "--log-level",
+            "warning",
+        ]
+        label = f"granian wsgi x{workers} threads={threads}"
+    else:
+        command = [
+            str(BIN / "gunicorn"),
+            app,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            worker_class,
+            "--threads",
+            str(threads),
+            "--backlog",
+            "2048",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+            "--keep-alive",
+            "5",
+            "--error-logfile",
+            str(log_path),
+        ]
+        label = f"gunicorn {worker_class} x{workers}" + (
+            f" threads={threads}" if worker_class == "gthread" else ""
+        )
+    if app != "miconsulado.wsgi":
+        label = f"{app} {label}"
     with open(log_path, "wb") as out:
         process = subprocess.Popen(
             command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -651,14 +697,14 @@ def start_server(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({process.returncode}); see {log_path}")
+            raise SystemExit(f"{server} exited ({process.returncode}); see {log_path}")
         with contextlib.suppress(OSError):
             status, _ = get_json(port, "/healthz")
             if status == 200:
                 return server
         time.sleep(0.2)
     server.stop()
-    raise SystemExit(f"gunicorn did not answer /healthz within 60 s; see {log_path}")
+    raise SystemExit(f"{server} did not answer /healthz within 60 s; see {log_path}")
 
 
 def api_ready(port: int) -> bool:
@@ -877,6 +923,7 @@ def service_race(
         "p99": percentile(latencies, 99),
         "by_status": dict(Counter(r[2] for r in rows)),
         "cpu": cpu.line(),
+        "cpu_speed": cpu.speed,
         "others_cores": cpu.others_cores,
     }
 
@@ -929,6 +976,7 @@ def http_race(
             for status in sorted(by_status)
         },
         "cpu": cpu.line(),
+        "cpu_speed": cpu.speed,
         "others_cores": cpu.others_cores,
     }
     return result, [o.code for o in created]
@@ -948,6 +996,7 @@ def http_floor(server: Server, *, clients: int, seconds: float) -> dict[str, Any
         "p99": percentile(latencies, 99),
         "by_status": dict(Counter(o.status for o in outcomes)),
         "cpu": cpu.line(),
+        "cpu_speed": cpu.speed,
         "others_cores": cpu.others_cores,
     }
 
@@ -1046,6 +1095,7 @@ def pgbench(database: str, seed: Seed, *, clients: int, seconds: int) -> dict[st
         "latency_avg_ms": float(latency.group(1)) if latency else float("nan"),
         "transactions": int(txns.group(1)) if txns else 0,
         "cpu": cpu.line(),
+        "cpu_speed": cpu.speed,
         "others_cores": cpu.others_cores,
         "command": " ".join(shlex.quote(c) for c in command[:-1])
         + f" {database}  # script: see PGBENCH_SCRIPT",
@@ -1109,7 +1159,17 @@ def verify(stage: Stage, codes: Sequence[str] | None = None) -> dict[str, Any]:
 
 def command_line(args: argparse.Namespace) -> str:
     parts = [".venv/bin/python", "bench/booking_race.py"]
-    for name in ("places", "clients", "requests", "workers", "threads", "worker_class", "seconds", "rate"):
+    for name in (
+        "places",
+        "clients",
+        "requests",
+        "server",
+        "workers",
+        "threads",
+        "worker_class",
+        "seconds",
+        "rate",
+    ):
         parts += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     if args.app != "miconsulado.wsgi":
         parts += ["--app", args.app]
@@ -1288,9 +1348,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=100, help="concurrent HTTP clients (default 100)")
     p.add_argument("--requests", type=int, default=8000, help="booking requests at most (default 8000)")
     p.add_argument("--seconds", type=int, default=20, help="seconds at most per stage (default 20)")
-    p.add_argument("--workers", type=int, default=2 * cpus + 1, help="gunicorn workers (default 2×nproc+1)")
-    p.add_argument("--threads", type=int, default=1, help="threads per worker (gthread only)")
-    p.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    p.add_argument(
+        "--server", default="granian", choices=["granian", "gunicorn"], help="app server (default granian)"
+    )
+    p.add_argument("--workers", type=int, default=2 * cpus + 1, help="server workers (default 2×nproc+1)")
+    p.add_argument(
+        "--threads", type=int, default=1, help="Python threads per worker (granian; gunicorn gthread only)"
+    )
+    p.add_argument("--worker-class", default="sync", choices=["sync", "gthread"], help="gunicorn only")
     p.add_argument(
         "--rate",
         type=float,
@@ -1315,7 +1380,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if not args.database.startswith("miconsulado_bench"):
         p.error("--database must start with miconsulado_bench (it is dropped; never the test database)")
-    if args.worker_class == "sync":
+    if args.server == "gunicorn" and args.worker_class == "sync":
         args.threads = 1
     for name in ("places", "clients", "requests", "seconds", "workers", "threads"):
         if getattr(args, name) < 1:
@@ -1353,7 +1418,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     connection.close()
 
     server = start_server(
-        env, workers=args.workers, threads=args.threads, worker_class=args.worker_class, app=args.app
+        env,
+        server=args.server,
+        workers=args.workers,
+        threads=args.threads,
+        worker_class=args.worker_class,
+        app=args.app,
     )
     try:
         log(f"{server.label} on port {server.port}; warming up")

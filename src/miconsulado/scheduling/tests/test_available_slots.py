@@ -130,6 +130,21 @@ def test_find_slot_prefers_the_window_with_most_places(make_office, procedure, o
     assert found is not None and found.remaining == 0
 
 
+def test_find_slot_reads_the_row_as_the_orm_does(make_office, procedure):
+    office = make_office("losangeles")
+    day = dt.date(2026, 3, 10)
+    generate_slots(office=office, start=day, end=day, now=NOW)
+    start = at(office, "2026-03-10 09:00")
+    found = find_slot(office=office, procedure=procedure, start=start)
+    loaded = Slot.objects.get(pk=found.pk)
+    fields = ("office_id", "window_id", "start", "end", "capacity", "booked", "conflict", "withdrawn")
+    assert [getattr(found, f) for f in fields] == [getattr(loaded, f) for f in fields]
+    assert found.start == start and found.start.utcoffset() == dt.timedelta(0)
+    assert found.conflict is False and found.withdrawn is False
+    assert found.conflict_reason == ""  # not read by the lookup; loaded when asked for
+    assert not found._state.adding
+
+
 def test_find_slot_misses(make_office, procedure):
     office = make_office("losangeles")
     day = dt.date(2026, 3, 10)

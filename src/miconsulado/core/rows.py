@@ -1,0 +1,60 @@
+"""INSERT of new model instances without the query compiler, for the few rows a booking writes.
+
+`Model.save()` and `bulk_create()` build their SQL anew on every call, and on a booking that costs
+more CPU than PostgreSQL spends writing the rows. Here the statement is built once per model and
+database, and each row's values are prepared by the model's own fields (`pre_save`, then
+`get_db_prep_save`), as Django's insert does: defaults, `auto_now_add`, foreign keys and JSON come
+out the same. Not sent: the `pre_save`/`post_save` signals (nothing in this project listens to them
+for these models). Constraints are the database's, as always: an IntegrityError comes out as from
+`save()`. Used only on the booking path; see docs/decisions/0003-serving-a-rush.md.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Field, Model
+
+
+@cache
+def _columns(model: type[Model]) -> tuple[Field[Any, Any], ...]:
+    pk = model._meta.pk
+    return tuple(f for f in model._meta.concrete_fields if f is not pk)
+
+
+def _column(field: Field[Any, Any] | None) -> str:
+    assert field is not None and field.column, "a concrete field has a column"
+    return field.column
+
+
+@cache
+def _statement(model: type[Model], using: str, rows: int) -> str:
+    quote = connections[using].ops.quote_name
+    fields = _columns(model)
+    columns = ", ".join(quote(_column(f)) for f in fields)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * rows)
+    pk = quote(_column(model._meta.pk))
+    # Names from the model's own metadata, values as parameters: nothing from a request goes in.
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608
+
+
+def insert(*objs: Model, using: str = DEFAULT_DB_ALIAS) -> None:
+    """INSERT new instances of one model in one statement; each gets its primary key, as after
+    `save()`. Both PostgreSQL and SQLite (3.35+) return the keys in the order of the rows."""
+    if not objs:
+        return
+    model = type(objs[0])
+    connection = connections[using]
+    fields = _columns(model)
+    params: list[Any] = []
+    for obj in objs:
+        params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_statement(model, using, len(objs)), params)
+        keys = [row[0] for row in cursor.fetchall()]
+    for obj, key in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = using
