@@ -14,7 +14,7 @@ created afresh; never the test database):
    places for each stage (Saturday/Sunday times the weekly schedule never produces, so the API's
    slot lookup can only land on them);
 2. the 90-day availability query, in-process (`available_slots`) and over HTTP;
-3. HTTP race: gunicorn (`miconsulado.wsgi`, production settings) and C keep-alive clients posting
+3. HTTP race: granian (`miconsulado.wsgi`, production settings) and C keep-alive clients posting
    `POST /api/v1/appointments`, each with its own CURP, until N requests or T seconds;
 4. service race: the same bookings through `booking.services.book_appointment` in W processes
    without HTTP (where the time goes between SQL and HTTP);
@@ -983,7 +983,7 @@ def http_race(
 
 
 def http_floor(server: Server, *, clients: int, seconds: float) -> dict[str, Any]:
-    """GET /healthz (one SELECT 1) under the same clients: what gunicorn, Django's middleware and the
+    """GET /healthz (one SELECT 1) under the same clients: what the server, Django's middleware and the
     load generator cost before any booking work."""
     raws = [raw_request("GET", "/healthz", server.port)] * 50_000
     with CpuMeter(lambda: [server.process.pid, *children(server.process.pid)]) as cpu:
@@ -1351,7 +1351,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--server", default="granian", choices=["granian", "gunicorn"], help="app server (default granian)"
     )
-    p.add_argument("--workers", type=int, default=2 * cpus + 1, help="server workers (default 2×nproc+1)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=cpus + 1,
+        help="server workers (default nproc+1, as `make run`: the work is CPU-bound; gunicorn sync wants 2×nproc+1)",
+    )
     p.add_argument(
         "--threads", type=int, default=1, help="Python threads per worker (granian; gunicorn gthread only)"
     )

@@ -148,7 +148,9 @@ else:
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("MICONSULADO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get(
+            "MICONSULADO_TASKS_BACKEND", "miconsulado.core.task_backend.DatabaseBackend"
+        ),
         "QUEUES": ["default"],
     }
 }

@@ -4,9 +4,9 @@
 more CPU than PostgreSQL spends writing the rows. Here the statement is built once per model and
 database, and each row's values are prepared by the model's own fields (`pre_save`, then
 `get_db_prep_save`), as Django's insert does: defaults, `auto_now_add`, foreign keys and JSON come
-out the same. Not sent: the `pre_save`/`post_save` signals (nothing in this project listens to them
-for these models). Constraints are the database's, as always: an IntegrityError comes out as from
-`save()`. Used only on the booking path; see docs/decisions/0003-serving-a-rush.md.
+out the same, and the `pre_save`/`post_save` signals are sent as `save()` sends them. Constraints
+are the database's, as always: an IntegrityError comes out as from `save()`. Used on the booking
+path only; see docs/decisions/0003-serving-a-rush.md.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, Model
+from django.db.models import Field, Model, signals
 
 
 @cache
 def _columns(model: type[Model]) -> tuple[Field[Any, Any], ...]:
-    pk = model._meta.pk
-    return tuple(f for f in model._meta.concrete_fields if f is not pk)
+    # All but the ones the database fills in (an auto-incremented key); a UUID key is sent.
+    return tuple(f for f in model._meta.concrete_fields if not f.db_returning)
 
 
 def _column(field: Field[Any, Any] | None) -> str:
@@ -50,6 +50,7 @@ def insert(*objs: Model, using: str = DEFAULT_DB_ALIAS) -> None:
     fields = _columns(model)
     params: list[Any] = []
     for obj in objs:
+        signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
         params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(_statement(model, using, len(objs)), params)
@@ -58,3 +59,6 @@ def insert(*objs: Model, using: str = DEFAULT_DB_ALIAS) -> None:
         obj.pk = key
         obj._state.adding = False
         obj._state.db = using
+        signals.post_save.send(
+            sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
+        )

@@ -12,7 +12,7 @@ from miconsulado.booking.models import Appointment
 from miconsulado.core.channels import Channel
 from miconsulado.testing import applicant, make_slot
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DB_TASKS = {"default": {"BACKEND": "miconsulado.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def book(slot, procedure, person):

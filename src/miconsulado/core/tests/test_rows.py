@@ -104,3 +104,27 @@ def test_a_constraint_refuses_as_save_does_and_nothing_stays(slot):
 def test_nothing_to_insert_is_no_statement(slot, django_assert_num_queries):
     with django_assert_num_queries(0):
         rows.insert()
+
+
+def test_signals_are_sent_as_by_save(slot):
+    from django.db.models.signals import post_save, pre_save
+
+    seen = []
+
+    def pre(sender, instance, **kw):
+        seen.append(("pre", instance.pk, kw["raw"], kw["using"]))
+        instance.request_fingerprint = "set-by-a-receiver"  # what pre_save receivers may do
+
+    def post(sender, instance, created, **kw):
+        seen.append(("post", instance.pk is not None, created))
+
+    pre_save.connect(pre, sender=Appointment)
+    post_save.connect(post, sender=Appointment)
+    try:
+        a = appointment(slot, "FFFF7777")
+        rows.insert(a)
+    finally:
+        pre_save.disconnect(pre, sender=Appointment)
+        post_save.disconnect(post, sender=Appointment)
+    assert seen == [("pre", None, False, "default"), ("post", True, True)]
+    assert Appointment.objects.get(pk=a.pk).request_fingerprint == "set-by-a-receiver"
