@@ -979,6 +979,17 @@ def http_race(
         "cpu_speed": cpu.speed,
         "others_cores": cpu.others_cores,
     }
+    if created:
+        # The two phases of a rush: the sell-out (bookings, and whatever queues behind them), then
+        # refusals only. Requests due after the last 201 came back show the second phase alone.
+        sold_out = max(o.at for o in created)
+        after = [o.latency for o in outcomes if o.at - o.latency > sold_out]
+        result["sold_out_at"] = sold_out
+        result["after_sellout"] = {
+            "requests": len(after),
+            "p50": percentile(after, 50),
+            "p99": percentile(after, 99),
+        }
     return result, [o.code for o in created]
 
 
@@ -1176,6 +1187,16 @@ def command_line(args: argparse.Namespace) -> str:
     return " ".join(parts)
 
 
+def _sellout_lines(race: dict[str, Any]) -> list[str]:
+    after = race.get("after_sellout")
+    if not after:
+        return []
+    return [
+        f"  sold out {race['sold_out_at']:.1f} s in; the {after['requests']} requests due after that: "
+        f"p50 {ms(after['p50'])}, p99 {ms(after['p99'])}"
+    ]
+
+
 def summary(results: dict[str, Any], args: argparse.Namespace) -> str:
     r = results
     lines = [
@@ -1249,6 +1270,7 @@ def summary(results: dict[str, Any], args: argparse.Namespace) -> str:
             f"({pr['requests']} requests in {pr['elapsed']:.1f} s)",
             f"  latency p50 {ms(pr['p50'])}  p95 {ms(pr['p95'])}  p99 {ms(pr['p99'])}  max {ms(pr['max'])}",
             f"  by status: {pr['by_status']}",
+            *_sellout_lines(pr),
             f"  {pr['cpu']}",
             f"  OVERSOLD: {v['oversold']}   slot.booked {v['booked']} == confirmed places "
             f"{v['confirmed_places']}: {v['booked'] == v['confirmed_places']}   lost 201s: {v['lost']}",
