@@ -21,17 +21,20 @@ $(STAMP): pyproject.toml uv.lock
 install: $(STAMP)
 
 # The whole system on http://$(HOST):$(PORT): SQLite file in var/, demo data, the task worker and
-# the web server. Ctrl-C stops both.
+# the web server. Ctrl-C stops all three. granian runs in a session of its own, so that Ctrl-C
+# reaches only its master (through the trap), which then stops its workers: a worker signalled
+# directly as well as by its master can hang in shutdown.
 run: install
 	@mkdir -p var
 	MICONSULADO_DEBUG=1 $(BIN)/miconsulado migrate --noinput
 	MICONSULADO_DEBUG=1 $(BIN)/miconsulado load_demo_data
 	@echo "Mi Consulado on http://$(HOST):$(PORT)/  (admin: /admin/  API: /api/v1/docs)"
-	@MICONSULADO_DEBUG=1 bash -c 'trap "kill 0" EXIT INT TERM; \
+	@MICONSULADO_DEBUG=1 bash -c 'stop() { trap - INT TERM EXIT; kill -TERM $$web 2>/dev/null; wait $$web; kill 0; }; \
+	  trap stop INT TERM EXIT; \
 	  $(BIN)/miconsulado db_worker --interval 1 & \
 	  $(BIN)/miconsulado run_scheduler & \
-	  $(BIN)/granian --interface wsgi miconsulado.wsgi:application --host $(HOST) --port $(PORT) \
-	    --workers $(WORKERS) --blocking-threads 1 --no-ws --access-log --workers-kill-timeout 5 & \
+	  setsid $(BIN)/granian --interface wsgi miconsulado.wsgi:application --host $(HOST) --port $(PORT) \
+	    --workers $(WORKERS) --blocking-threads 1 --no-ws --access-log --workers-kill-timeout 5 & web=$$!; \
 	  wait -n'
 
 test: install
