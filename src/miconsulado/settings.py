@@ -104,16 +104,16 @@ SQLITE_PATH = VAR_DIR / "miconsulado.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {
-        # Health checks (a SELECT 1 before a reused connection's first query of each request) are
-        # Django's default, off: they cost every request a round trip. Without them, after a database
-        # restart each worker's next request fails once (a 500) and the worker reconnects.
+        # Kept connections are health-checked before each request's first query; on PostgreSQL the
+        # check reads the socket instead of sending SELECT 1 (core/postgresql/base.py).
         "default": dj_database_url.parse(
             DATABASE_URL,
             conn_max_age=env_int("MICONSULADO_CONN_MAX_AGE", 60),
-            conn_health_checks=env_bool("MICONSULADO_CONN_HEALTH_CHECKS", False),
+            conn_health_checks=env_bool("MICONSULADO_CONN_HEALTH_CHECKS", True),
         )
     }
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"]["ENGINE"] = "miconsulado.core.postgresql"
         # Parameters travel apart from the SQL, and psycopg prepares a statement on a connection
         # once it has run a few times: PostgreSQL then skips parsing and planning the few statements
         # every booking runs (see docs/decisions/0003-serving-a-rush.md).
