@@ -47,6 +47,10 @@ def insert(*objs: Model, using: str = DEFAULT_DB_ALIAS) -> None:
         return
     model = type(objs[0])
     connection = connections[using]
+    if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35
+        for obj in objs:
+            obj.save(force_insert=True, using=using)
+        return
     fields = _columns(model)
     params: list[Any] = []
     for obj in objs:

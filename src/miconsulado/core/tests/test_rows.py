@@ -128,3 +128,12 @@ def test_signals_are_sent_as_by_save(slot):
         post_save.disconnect(post, sender=Appointment)
     assert seen == [("pre", None, False, "default"), ("post", True, True)]
     assert Appointment.objects.get(pk=a.pk).request_fingerprint == "set-by-a-receiver"
+
+
+def test_without_returning_rows_each_is_saved(slot, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+    a = appointment(slot, "GGGG8888")
+    rows.insert(a)
+    assert Appointment.objects.get(pk=a.pk).code == "GGGG8888"
