@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,12 +65,16 @@ def why_no_slot(
     return ClosedThatDay(field="start")
 
 
+def _with_details() -> QuerySet[Appointment]:
+    """Appointments with what every rendering of one needs: office, procedure, slot and people."""
+    return Appointment.objects.select_related("office", "procedure", "slot").prefetch_related("applicants")
+
+
 def appointment_for_citizen(*, code: str, curp: str) -> Appointment:
     """The appointment with this code that includes this CURP. A wrong code and a wrong CURP give
     the same answer, so a code alone discloses nothing."""
     appointment = (
-        Appointment.objects.select_related("office", "procedure", "slot")
-        .prefetch_related("applicants")
+        _with_details()
         .filter(code=codes.normalize_code(code), applicants__curp=curp_rules.compact(curp))
         .first()
     )
@@ -79,12 +84,7 @@ def appointment_for_citizen(*, code: str, curp: str) -> Appointment:
 
 
 def appointment_by_code(*, code: str) -> Appointment:
-    appointment = (
-        Appointment.objects.select_related("office", "procedure", "slot")
-        .prefetch_related("applicants")
-        .filter(code=codes.normalize_code(code))
-        .first()
-    )
+    appointment = _with_details().filter(code=codes.normalize_code(code)).first()
     if appointment is None:
         raise AppointmentNotFound()
     return appointment
@@ -94,8 +94,7 @@ def appointments_on(*, office: Office, day: dt.date) -> list[Appointment]:
     """The office's active appointments on a local date, by start (the staff's list for the day)."""
     zone = ZoneInfo(office.tz)
     return list(
-        Appointment.objects.select_related("office", "procedure", "slot")
-        .prefetch_related("applicants")
+        _with_details()
         .filter(
             office=office,
             status__in=ACTIVE_STATUSES,

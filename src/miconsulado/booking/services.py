@@ -122,6 +122,11 @@ def _give_back_places(slot_id: int, places: int, *, office_id: int) -> None:
     note_availability_changed(office_id=office_id)
 
 
+def _acting_user(actor: User | None) -> User | None:
+    """Who to store as having acted: an anonymous visitor (the web, the API without a token) is nobody."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def _record(
     appointment: Appointment,
     action: AppointmentAction,
@@ -135,7 +140,7 @@ def _record(
             appointment=appointment,
             action=action,
             channel=channel,
-            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor=_acting_user(actor),
             data=data,
         )
     )
@@ -309,7 +314,7 @@ def hold_slot(
             status=AppointmentStatus.HELD,
             hold_expires_at=now + ttl,
             channel=channel,
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=_acting_user(actor),
         )
         rows.insert(appointment)
         _record(
@@ -420,7 +425,7 @@ def book_appointment(
             status=AppointmentStatus.CONFIRMED,
             confirmed_at=now,
             channel=channel,
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=_acting_user(actor),
             idempotency_key=idempotency_key or None,
             request_fingerprint=fingerprint,
         )

@@ -156,8 +156,11 @@ def open_slots(
     ]
 
 
-def _utc(text: str) -> dt.datetime:
-    value = dt.datetime.fromisoformat(text)
+def _utc(value: dt.datetime | str) -> dt.datetime:
+    """A timestamp as the driver hands it over: aware from psycopg, naive UTC or text from SQLite
+    (and text from PostgreSQL when cast, with "+00")."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
@@ -254,21 +257,14 @@ def find_slot(*, office: Office, procedure: Procedure, start: dt.datetime) -> Sl
             pk,
             office_id,
             window_id,
-            _as_utc(starts),
-            _as_utc(ends),
+            _utc(starts),
+            _utc(ends),
             capacity,
             booked,
             bool(conflict),
             bool(withdrawn),
         ],
     )
-
-
-def _as_utc(value: dt.datetime | str) -> dt.datetime:
-    """A timestamp as the driver hands it over: aware from psycopg, naive UTC (or text) from SQLite."""
-    if isinstance(value, str):
-        return _utc(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def slot_conflicts(*, office: Office | None = None) -> QuerySet[Slot]:
