@@ -115,9 +115,14 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"]["ENGINE"] = "miconsulado.core.postgresql"
         # Parameters travel apart from the SQL, and psycopg prepares a statement on a connection
-        # once it has run a few times: PostgreSQL then skips parsing and planning the few statements
-        # every booking runs (see docs/decisions/0003-serving-a-rush.md).
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+        # once it has run that many times (Django's default, None, never prepares): PostgreSQL then
+        # skips parsing and planning the few statements every booking runs (see
+        # docs/decisions/0004-one-statement-booking.md). 0 turns it off (e.g. behind a pooler that
+        # cannot keep prepared statements).
+        prepare_threshold = env_int("MICONSULADO_PREPARE_THRESHOLD", 5)
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=prepare_threshold if prepare_threshold > 0 else None
+        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from miconsulado.booking import codes
+from miconsulado.booking import codes, one_statement
 from miconsulado.booking import curp as curp_rules
 from miconsulado.booking.applicants import ApplicantData, CleanApplicant, clean_applicants
 from miconsulado.booking.errors import (
@@ -51,7 +52,7 @@ from miconsulado.booking.selectors import timing_refusal
 from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
-from miconsulado.core.outbox import enqueue_on_commit
+from miconsulado.core.outbox import QueuedWith, enqueue_on_commit
 from miconsulado.scheduling.models import Slot
 from miconsulado.scheduling.selectors import schedule_for, serves
 from miconsulado.scheduling.services import note_availability_changed
@@ -127,6 +128,19 @@ def _acting_user(actor: User | None) -> User | None:
     return actor if actor is not None and actor.is_authenticated else None
 
 
+def _event(
+    appointment: Appointment,
+    action: AppointmentAction,
+    *,
+    channel: Channel | str,
+    actor: User | None,
+    **data: Any,
+) -> AppointmentEvent:
+    return AppointmentEvent(
+        appointment=appointment, action=action, channel=channel, actor=_acting_user(actor), data=data
+    )
+
+
 def _record(
     appointment: Appointment,
     action: AppointmentAction,
@@ -135,15 +149,7 @@ def _record(
     actor: User | None,
     **data: Any,
 ) -> None:
-    rows.insert(
-        AppointmentEvent(
-            appointment=appointment,
-            action=action,
-            channel=channel,
-            actor=_acting_user(actor),
-            data=data,
-        )
-    )
+    rows.insert(_event(appointment, action, channel=channel, actor=actor, **data))
 
 
 def _slot_data(slot: Slot) -> dict[str, Any]:
@@ -209,10 +215,10 @@ def _ensure_room(slot: Slot, places: int, *, now: dt.datetime) -> None:
             raise SlotFull()
 
 
-def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplicant]) -> None:
-    """Insert the people; the partial unique index refuses a CURP already active for the procedure."""
-    # Inserted in CURP order so two family bookings sharing CURPs lock index entries in the same order.
-    people = sorted(
+def _new_people(appointment: Appointment, applicants: Sequence[CleanApplicant]) -> list[Applicant]:
+    """The appointment's people, unwritten. In CURP order: two family bookings sharing CURPs then
+    lock index entries in the same order."""
+    return sorted(
         (
             Applicant(
                 appointment=appointment,
@@ -232,12 +238,11 @@ def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplican
         ),
         key=lambda r: r.curp,
     )
-    try:
-        rows.insert(*people)
-    except IntegrityError as exc:
-        raise _CurpTaken() from exc
-    by_curp = {person.curp: person for person in people}  # primary keys come back from the INSERT
-    parents = [
+
+
+def _new_parents(people: Sequence[Applicant], applicants: Sequence[CleanApplicant]) -> list[Parent]:
+    by_curp = {person.curp: person for person in people}
+    return [
         Parent(
             applicant=by_curp[a.curp],
             role=p.role,
@@ -250,14 +255,28 @@ def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplican
         for a in applicants
         for p in a.parents
     ]
-    if parents:
-        Parent.objects.bulk_create(parents)
-    # What the caller renders next: the rows just written, not read back (as prefetch_related
-    # leaves them: a queryset whose results are already known).
+
+
+def _remember_people(appointment: Appointment, people: Sequence[Applicant]) -> None:
+    """What the caller renders next: the rows just written, not read back (as prefetch_related
+    leaves them: a queryset whose results are already known)."""
     written = appointment.applicants.all()
     written._result_cache = sorted(people, key=lambda r: r.position)
     written._prefetch_done = True  # type: ignore[attr-defined]
     appointment._prefetched_objects_cache = {"applicants": written}  # type: ignore[attr-defined]
+
+
+def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplicant]) -> None:
+    """Insert the people; the partial unique index refuses a CURP already active for the procedure."""
+    people = _new_people(appointment, applicants)
+    try:
+        rows.insert(*people)
+    except IntegrityError as exc:
+        raise _CurpTaken() from exc
+    parents = _new_parents(people, applicants)  # the people have their keys now
+    if parents:
+        Parent.objects.bulk_create(parents)
+    _remember_people(appointment, people)
 
 
 def _curp_conflict(curps: Sequence[str], *, procedure_id: int) -> CurpAlreadyBooked:
@@ -277,10 +296,14 @@ def _curp_conflict(curps: Sequence[str], *, procedure_id: int) -> CurpAlreadyBoo
     )
 
 
-def _on_commit_confirmed(appointment: Appointment) -> None:
-    from miconsulado.booking import tasks
+def _tasks() -> ModuleType:
+    from miconsulado.booking import tasks  # not at import: tasks import this module
 
-    enqueue_on_commit(tasks.appointment_confirmed, appointment.code)
+    return tasks
+
+
+def _on_commit_confirmed(appointment: Appointment) -> None:
+    enqueue_on_commit(_tasks().appointment_confirmed, appointment.code)
 
 
 # --- Holds --------------------------------------------------------------------------------------
@@ -325,9 +348,7 @@ def hold_slot(
             places=places,
             **_slot_data(slot),
         )
-        from miconsulado.booking import tasks
-
-        enqueue_on_commit(tasks.expire_hold.using(run_after=appointment.hold_expires_at), appointment.pk)
+        enqueue_on_commit(_tasks().expire_hold.using(run_after=appointment.hold_expires_at), appointment.pk)
         _take_places(slot, places)  # last: see book_appointment
         return appointment
 
@@ -415,8 +436,8 @@ def book_appointment(
     _ensure_room(slot, len(cleaned), now=now)
     curps = [c.curp for c in cleaned]
 
-    def write(code: str) -> Appointment:
-        appointment = Appointment(
+    def new(code: str) -> Appointment:
+        return Appointment(
             code=code,
             office=slot.office,
             procedure=procedure,
@@ -429,9 +450,9 @@ def book_appointment(
             idempotency_key=idempotency_key or None,
             request_fingerprint=fingerprint,
         )
-        rows.insert(appointment)
-        _add_applicants(appointment, cleaned)
-        _record(
+
+    def confirmed(appointment: Appointment) -> AppointmentEvent:
+        return _event(
             appointment,
             AppointmentAction.CONFIRMED,
             channel=channel,
@@ -440,6 +461,29 @@ def book_appointment(
             curps=curps,
             **_slot_data(slot),
         )
+
+    if one_statement.available():
+        # PostgreSQL: the same rows in one statement when all goes well; anything else (full,
+        # closed, a lapsed hold to release, a constraint) goes the general way below.
+        appointment = new(codes.new_code())
+        people = _new_people(appointment, cleaned)
+        if one_statement.write_booking(
+            slot=slot,
+            appointment=appointment,
+            people=people,
+            parents=_new_parents(people, cleaned),
+            event=confirmed(appointment),
+            queued=QueuedWith(_tasks().appointment_confirmed, appointment.code),
+        ):
+            note_availability_changed(office_id=slot.office_id)
+            _remember_people(appointment, people)
+            return appointment
+
+    def write(code: str) -> Appointment:
+        appointment = new(code)
+        rows.insert(appointment)
+        _add_applicants(appointment, cleaned)
+        rows.insert(confirmed(appointment))
         _on_commit_confirmed(appointment)
         # The places last, just before COMMIT: the slot's row stays locked for one statement, not
         # for the whole booking, so a rush on one slot is not queued behind other people's inserts.

@@ -9,26 +9,52 @@ two. Any other backend (a broker, the tests' dummy) gets the task after COMMIT, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django_tasks.base import Task
 
+from miconsulado.core.task_backend import DatabaseBackend
 
-def _same_transaction(task: Task[Any, Any], using: str) -> bool:
-    from django_tasks_db.backend import DatabaseBackend
+if TYPE_CHECKING:
+    from django_tasks_db.models import DBTaskResult
+
+
+def _writes_here(task: Task[Any, Any], using: str) -> bool:
+    """The task's backend keeps its queue as rows of this database."""
+    from django_tasks_db.backend import DatabaseBackend as UpstreamDatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
     return (
-        isinstance(task.get_backend(), DatabaseBackend)
-        and router.db_for_write(DBTaskResult) == using
-        and connections[using].in_atomic_block
+        isinstance(task.get_backend(), UpstreamDatabaseBackend) and router.db_for_write(DBTaskResult) == using
     )
 
 
 def enqueue_on_commit(task: Task[Any, Any], *args: Any, using: str = DEFAULT_DB_ALIAS) -> None:
     """Queue `task(*args)` so that it runs only if the current transaction commits."""
-    if _same_transaction(task, using):
+    if _writes_here(task, using) and connections[using].in_atomic_block:
         task.enqueue(*args)
     else:
         transaction.on_commit(lambda: task.enqueue(*args), using=using)
+
+
+class QueuedWith:
+    """`task(*args)` queued by a statement of the caller's own, which writes `row` with the change
+    (`row` is None when the backend keeps no rows here: then `written()` queues it the usual way).
+    After the statement succeeded, call `written()`."""
+
+    def __init__(self, task: Task[Any, Any], *args: Any, using: str = DEFAULT_DB_ALIAS) -> None:
+        self.task, self.args, self.using = task, args, using
+        backend = task.get_backend()
+        # Ours only: it hands out the row unwritten.
+        self.backend = backend if isinstance(backend, DatabaseBackend) and _writes_here(task, using) else None
+        self.row: DBTaskResult | None = None
+        if self.backend is not None:
+            self.backend.validate_task(task)
+            self.row = self.backend.new_row(task, args, {})
+
+    def written(self) -> None:
+        if self.backend is not None and self.row is not None:
+            self.backend.row_written(self.row)
+        else:
+            enqueue_on_commit(self.task, *self.args, using=self.using)

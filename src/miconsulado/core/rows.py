@@ -11,10 +11,12 @@ path only; see docs/decisions/0003-serving-a-rush.md.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model, signals
 
 
@@ -40,6 +42,46 @@ def _statement(model: type[Model], using: str, rows: int) -> str:
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608
 
 
+def values(obj: Model, connection: BaseDatabaseWrapper, *, skip: tuple[str, ...] = ()) -> list[Any]:
+    """The row's values in column order, as Django's insert prepares them (`pre_save` sent),
+    without those of the fields named in `skip`."""
+    model = type(obj)
+    signals.pre_save.send(sender=model, instance=obj, raw=False, using=connection.alias, update_fields=None)
+    return [
+        f.get_db_prep_save(f.pre_save(obj, True), connection) for f in _columns(model) if f.name not in skip
+    ]
+
+
+def saved(obj: Model, key: Any, *, using: str) -> None:
+    """`obj` was written with primary key `key`: as after `save()` (`post_save` sent)."""
+    obj.pk = key
+    obj._state.adding = False
+    obj._state.db = using
+    signals.post_save.send(
+        sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using
+    )
+
+
+def select_list(model: type[Model], connection: BaseDatabaseWrapper, **given: str) -> tuple[str, str]:
+    """`(columns, expressions)` for `INSERT INTO table (columns) SELECT expressions FROM …`: a typed
+    parameter per column (the values of `values(obj)`, in order, without those in `given`), or the
+    SQL expression `given` names for a field (a key returned by an earlier part of the statement)."""
+    quote = connection.ops.quote_name
+    fields = _columns(model)
+    columns = ", ".join(quote(_column(f)) for f in fields)
+    expressions = ", ".join(given.get(f.name) or f"CAST(%s AS {_cast_type(f, connection)})" for f in fields)
+    return columns, expressions
+
+
+def _cast_type(field: Field[Any, Any], connection: BaseDatabaseWrapper) -> str:
+    """The column's type without its modifier: PostgreSQL infers nothing about a parameter in a
+    SELECT list, so it is cast, but an explicit cast to varchar(10) would cut a longer value where
+    an INSERT refuses it. Cast to varchar, the INSERT's own assignment to the column checks it."""
+    db_type = field.db_type(connection)
+    assert db_type, "a concrete field has a type"
+    return re.sub(r"\([^)]*\)", "", db_type)
+
+
 def insert(*objs: Model, using: str = DEFAULT_DB_ALIAS) -> None:
     """INSERT new instances of one model in one statement; each gets its primary key, as after
     `save()`. Both PostgreSQL and SQLite (3.35+) return the keys in the order of the rows."""
@@ -51,18 +93,11 @@ def insert(*objs: Model, using: str = DEFAULT_DB_ALIAS) -> None:
         for obj in objs:
             obj.save(force_insert=True, using=using)
         return
-    fields = _columns(model)
     params: list[Any] = []
     for obj in objs:
-        signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-        params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        params += values(obj, connection)
     with connection.cursor() as cursor:
         cursor.execute(_statement(model, using, len(objs)), params)
         keys = [row[0] for row in cursor.fetchall()]
     for obj, key in zip(objs, keys, strict=True):
-        obj.pk = key
-        obj._state.adding = False
-        obj._state.db = using
-        signals.post_save.send(
-            sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
-        )
+        saved(obj, key, using=using)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from django_tasks_db.backend import DatabaseBackend as UpstreamDatabaseBackend
-from django_tasks_db.compat import Task, normalize_json
+from django_tasks_db.compat import Task, normalize_json, task_enqueued
 from typing_extensions import ParamSpec
 
 from miconsulado.core import rows
@@ -24,10 +24,12 @@ if TYPE_CHECKING:
 
 
 class DatabaseBackend(UpstreamDatabaseBackend):
-    def _task_to_db_task(self, task: Task[P, T], args: P.args, kwargs: P.kwargs) -> DBTaskResult:  # type: ignore[valid-type]
+    def new_row(self, task: Task[P, T], args: P.args, kwargs: P.kwargs) -> DBTaskResult:  # type: ignore[valid-type]
+        """The row that queues `task`, not yet written: the same fields upstream's `create()` gets.
+        The caller validates the task first (`validate_task`), as `enqueue()` does."""
         from django_tasks_db.models import DBTaskResult  # not at import: the backend may load first
 
-        result: DBTaskResult = DBTaskResult(
+        return DBTaskResult(
             id=self._get_id(),
             args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
             priority=task.priority,
@@ -36,5 +38,12 @@ class DatabaseBackend(UpstreamDatabaseBackend):
             run_after=task.run_after,  # type: ignore[misc]  # None: the model's pre_save sets "never"
             backend_name=self.alias,
         )
+
+    def row_written(self, row: DBTaskResult) -> None:
+        """A row from `new_row` was written by its caller: announce it as `enqueue()` does."""
+        task_enqueued.send(type(self), task_result=row.task_result)
+
+    def _task_to_db_task(self, task: Task[P, T], args: P.args, kwargs: P.kwargs) -> DBTaskResult:  # type: ignore[valid-type]
+        result = self.new_row(task, args, kwargs)
         rows.insert(result)
         return result

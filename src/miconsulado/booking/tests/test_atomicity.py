@@ -1,4 +1,5 @@
 import pytest
+from django.db import DataError, connection
 
 from miconsulado.booking import services
 from miconsulado.booking.models import Applicant, Appointment, AppointmentEvent
@@ -10,15 +11,40 @@ class Crash(Exception):
     pass
 
 
-def test_a_crash_mid_booking_leaves_nothing_half_done(slot, procedure, monkeypatch):
-    """Taking the places is the last write: failing right after it must undo the places, the
-    appointment, the applicants and the history (test_kill.py does it with a real SIGKILL)."""
+def test_a_crash_mid_booking_leaves_nothing_half_done(slot, procedure, monkeypatch, settings):
+    """The general path (SQLite's, and PostgreSQL's when the one statement cannot do): taking the
+    places is the last write, and failing right after it must undo the places, the appointment,
+    the applicants and the history (test_kill.py does it with a real SIGKILL)."""
+    settings.MICONSULADO = {**settings.MICONSULADO, "ONE_STATEMENT_BOOKING": False}
 
     def crash(*args, **kwargs):
         raise Crash
 
     monkeypatch.setattr(services, "note_availability_changed", crash)  # right after the UPDATE
     with pytest.raises(Crash):
+        services.book_appointment(
+            slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
+        )
+    slot.refresh_from_db()
+    assert slot.booked == 0
+    assert not Appointment.objects.exists()
+    assert not Applicant.objects.exists()
+    assert not AppointmentEvent.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one statement is PostgreSQL's")
+def test_a_failure_late_in_the_one_statement_undoes_it_all(slot, procedure, monkeypatch):
+    """The one-statement booking takes the places first and writes the history last: a history
+    row the database refuses takes the places, the appointment and the people back with it."""
+    make_event = services._event
+
+    def bad_event(*args, **kwargs):
+        event = make_event(*args, **kwargs)
+        event.channel = "x" * 50  # longer than the column
+        return event
+
+    monkeypatch.setattr(services, "_event", bad_event)
+    with pytest.raises(DataError):
         services.book_appointment(
             slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
         )

@@ -1,0 +1,151 @@
+"""A booking written as one statement on PostgreSQL.
+
+In a rush, the first few hundred requests are real bookings, and each used to be seven round trips
+(BEGIN, four INSERTs, the guarded UPDATE, COMMIT); the app's CPU per statement, not the database,
+set how fast places could be sold. On PostgreSQL the same rows are written by one statement, a
+data-modifying CTE, in the connection's autocommit (one statement is one transaction):
+
+    WITH taken AS (UPDATE scheduling_slot … WHERE id = … AND booked + n <= capacity RETURNING id),
+         appointment AS (INSERT INTO booking_appointment … SELECT … FROM taken RETURNING id),
+         applicants AS (INSERT … SELECT appointment.id, … FROM appointment UNION ALL … RETURNING …),
+         parents AS (INSERT … FROM applicants WHERE position = …), event AS (INSERT …), task AS (INSERT …)
+    SELECT appointment.id, … FROM appointment
+
+Every INSERT reads from the UPDATE, so a slot without room writes nothing, and the database's
+constraints (capacity CHECK, one active appointment per CURP, unique code and idempotency key)
+refuse the statement as a whole. It does only what succeeds: when it writes nothing (full, closed,
+a lapsed hold in the way) or a constraint refuses it, the service's general path runs, which is the
+one SQLite always uses and which tells those cases apart. The rows are the ones the general path
+writes (same model instances, values prepared by their fields; tested side by side).
+See docs/decisions/0004-one-statement-booking.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import nullcontext
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.models import Model
+
+from miconsulado.booking.models import Applicant, Appointment, AppointmentEvent, Parent
+from miconsulado.core import rows
+from miconsulado.core.outbox import QueuedWith
+from miconsulado.scheduling.models import Slot
+
+
+def available(using: str = DEFAULT_DB_ALIAS) -> bool:
+    return connections[using].vendor == "postgresql" and bool(
+        settings.MICONSULADO.get("ONE_STATEMENT_BOOKING", True)
+    )
+
+
+# What the statement answers: the new keys (appointment, people by position, parents in order,
+# event); no row when the slot had no room.
+_RETURNED = (
+    " SELECT appointment.id, ARRAY(SELECT id FROM applicants ORDER BY position), ARRAY[]::bigint[],"
+    " (SELECT id FROM event) FROM appointment"
+)
+_RETURNED_WITH_PARENTS = (
+    " SELECT appointment.id, ARRAY(SELECT id FROM applicants ORDER BY position),"
+    " ARRAY(SELECT id FROM parents ORDER BY id), (SELECT id FROM event) FROM appointment"
+)
+
+
+@cache
+def _statement(using: str, applicants: int, parent_positions: tuple[int, ...], task: bool) -> str:
+    connection = connections[using]
+    quote = connection.ops.quote_name
+
+    def insert(model: type[Model], source: str, wheres: Sequence[str] = ("",), **given: str) -> str:
+        """INSERT of one row per entry of `wheres`, each selected from `source` (the rows an
+        earlier part returned) under that condition."""
+        columns, expressions = rows.select_list(model, connection, **given)
+        # Names from the models' metadata and this module: nothing from a request goes in.
+        selects = " UNION ALL ".join(f"SELECT {expressions} FROM {source}{where}" for where in wheres)  # noqa: S608
+        return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {selects}"
+
+    parts = [
+        # The same guard as the general path's _TAKE_PLACES_SQL.
+        "taken AS (UPDATE scheduling_slot SET booked = booked + %s WHERE id = %s AND conflict = %s"
+        " AND withdrawn = %s AND booked + %s <= capacity RETURNING id)",
+        f"appointment AS ({insert(Appointment, 'taken', slot='taken.id')} RETURNING id)",
+        f"applicants AS ({insert(Applicant, 'appointment', [''] * applicants, appointment='appointment.id')}"
+        " RETURNING id, position)",
+    ]
+    if parent_positions:
+        wheres = [f" WHERE applicants.position = {p}" for p in parent_positions]
+        parts.append(
+            f"parents AS ({insert(Parent, 'applicants', wheres, applicant='applicants.id')} RETURNING id)"
+        )
+    parts.append(
+        f"event AS ({insert(AppointmentEvent, 'appointment', appointment='appointment.id')} RETURNING id)"
+    )
+    if task:
+        from django_tasks_db.models import DBTaskResult
+
+        parts.append(f"task AS ({insert(DBTaskResult, 'appointment')})")
+    # Names from the models' metadata, positions are ints, values are parameters.
+    return "WITH " + ", ".join(parts) + (_RETURNED_WITH_PARENTS if parent_positions else _RETURNED)
+
+
+def write_booking(
+    *,
+    slot: Slot,
+    appointment: Appointment,
+    people: Sequence[Applicant],
+    parents: Sequence[Parent],
+    event: AppointmentEvent,
+    queued: QueuedWith,
+    using: str = DEFAULT_DB_ALIAS,
+) -> bool:
+    """Take `appointment.places` in `slot` and write the appointment with its people (in position
+    order), their parents (whose `applicant` is one of `people`), its history event and the row
+    that queues `queued`, all or nothing. False: nothing was written; use the general path."""
+    if not people:
+        return False
+    connection = connections[using]
+    people = sorted(people, key=lambda person: person.position)
+    positions = {id(person): person.position for person in people}
+    parents = sorted(parents, key=lambda parent: positions[id(parent.applicant)])
+    task_row = queued.row
+    places = appointment.places
+    params: list[Any] = [places, slot.pk, False, False, places]
+    params += rows.values(appointment, connection, skip=("slot",))
+    for person in people:
+        params += rows.values(person, connection, skip=("appointment",))
+    for parent in parents:
+        params += rows.values(parent, connection, skip=("applicant",))
+    params += rows.values(event, connection, skip=("appointment",))
+    if task_row is not None:
+        params += rows.values(task_row, connection)
+    sql = _statement(
+        using, len(people), tuple(positions[id(p.applicant)] for p in parents), task_row is not None
+    )
+    try:
+        # In a caller's transaction, a savepoint: a refused statement must not abort the caller's.
+        savepoint = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
+        with savepoint, connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            written = cursor.fetchone()
+    except IntegrityError:
+        return False
+    if written is None:
+        return False
+    appointment_id, people_ids, parent_ids, event_id = written
+    rows.saved(appointment, appointment_id, using=using)
+    for person, key in zip(people, people_ids, strict=True):
+        person.appointment = appointment
+        rows.saved(person, key, using=using)
+    for parent, key in zip(parents, parent_ids, strict=True):
+        parent.applicant_id = parent.applicant.pk  # known now
+        rows.saved(parent, key, using=using)
+    event.appointment = appointment
+    rows.saved(event, event_id, using=using)
+    if task_row is not None:
+        rows.saved(task_row, task_row.pk, using=using)
+    queued.written()
+    return True
