@@ -12,13 +12,12 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from ninja import Header, Query, Router, Status
 
 from miconsulado.accounts.auth import TokenAuth
 from miconsulado.booking import curp as curp_rules
 from miconsulado.booking import selectors, services
-from miconsulado.booking.errors import AppointmentNotFound, ProcedureNotOffered, SlotNotFound
+from miconsulado.booking.errors import AppointmentNotFound, SlotNotFound
 from miconsulado.booking.models import Appointment
 from miconsulado.booking.schemas import (
     AppointmentIn,
@@ -39,7 +38,6 @@ from miconsulado.core.api_errors import (
     UnknownProcedure,
 )
 from miconsulado.scheduling.models import Slot
-from miconsulado.scheduling.selectors import find_slot
 
 router = Router(tags=["citas"])
 
@@ -70,20 +68,19 @@ def _procedure_named(code: str) -> Procedure:
     return procedure
 
 
-def _slot_at(*, office: Office, procedure: Procedure, start: dt.datetime, field: str) -> Slot:
-    """The slot starting at `start`: an instant if it carries an offset, else the office's local time."""
+def _instant(office: Office, start: dt.datetime) -> dt.datetime:
+    """`start` as an instant: as sent if it carries an offset, else the office's local time."""
     if start.tzinfo is None:
         start = start.replace(tzinfo=office_zone(office))
     try:
-        instant = start.astimezone(dt.UTC)
+        return start.astimezone(dt.UTC)
     except OverflowError:  # year 1 or 9999 at the edge of a zone: no slot there either
         raise SlotNotFound(field="start") from None
-    slot = find_slot(office=office, procedure=procedure, start=instant)
-    if slot is None:
-        # Only now ask why: on the way to a booking the service checks the offer itself.
-        if not catalog.offers(office, procedure):
-            raise ProcedureNotOffered(_("Esta oficina no ofrece ese trámite."), field=field)
-        raise selectors.why_no_slot(office=office, procedure=procedure, start=instant)
+
+
+def _slot_at(*, office: Office, procedure: Procedure, start: dt.datetime, field: str) -> Slot:
+    """The slot starting at `start`."""
+    slot = selectors.slot_at(office=office, procedure=procedure, start=_instant(office, start), field=field)
     slot.office = office  # the same row, already loaded
     return slot
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,16 +16,25 @@ from miconsulado.booking.errors import (
     AppointmentNotFound,
     ClosedThatDay,
     OutsideHorizon,
+    ProcedureNotOffered,
     SlotInPast,
     SlotNotFound,
     TooSoon,
 )
-from miconsulado.booking.models import ACTIVE_STATUSES, Appointment
+from miconsulado.booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
+from miconsulado.catalog import selectors as catalog
 from miconsulado.catalog.models import Office, Procedure
 from miconsulado.core.errors import DomainError
 from miconsulado.scheduling.holidays import closed_holidays
-from miconsulado.scheduling.models import Closure
-from miconsulado.scheduling.selectors import available_slots, booking_window, local_day_start
+from miconsulado.scheduling.models import Closure, Slot
+from miconsulado.scheduling.selectors import (
+    available_slots,
+    booking_window,
+    local_day_start,
+    serving_windows,
+    slot_at_sql,
+    slot_from_row,
+)
 
 
 def timing_refusal(*, office: Office, start: dt.datetime, now: dt.datetime) -> DomainError | None:
@@ -38,6 +48,50 @@ def timing_refusal(*, office: Office, start: dt.datetime, now: dt.datetime) -> D
     if start >= window.latest:
         return OutsideHorizon(field="start")
     return None
+
+
+# find_slot's statement, and whether a hold past its expiry (not yet released) sits in the slot.
+_SLOT_AND_LAPSED_HOLD_SQL = """
+    SELECT found.*, EXISTS (
+        SELECT 1 FROM booking_appointment a
+        WHERE a.slot_id = found.id AND a.status = %s AND a.hold_expires_at <= %s
+    )
+    FROM (<find_slot>) AS found
+"""
+
+
+def slot_at(
+    *,
+    office: Office,
+    procedure: Procedure,
+    start: dt.datetime,
+    field: str = "procedure",
+    now: dt.datetime | None = None,
+) -> Slot:
+    """The slot of `procedure` starting at the instant `start`, full or not; or the error that says
+    why there is none (`field` names the request field blamed when the office does not offer the
+    procedure). Read with it, in the same statement, `lapsed_hold`: whether a hold past its expiry
+    still sits in it — so that the service can refuse a full slot without asking again (one round
+    trip for the refusals that make up most of a rush)."""
+    now = now or timezone.now()
+    windows = serving_windows(office=office, procedure=procedure)
+    row = None
+    if windows:
+        sql = _SLOT_AND_LAPSED_HOLD_SQL.replace("<find_slot>", slot_at_sql(len(windows)))
+        adapt = connection.ops.adapt_datetimefield_value
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, [AppointmentStatus.HELD.value, adapt(now), *windows, adapt(start), False, False]
+            )
+            row = cursor.fetchone()
+    if row is None:
+        # Only now ask why: on the way to a booking the service checks the offer itself.
+        if not catalog.offers(office, procedure):
+            raise ProcedureNotOffered(_("Esta oficina no ofrece ese trámite."), field=field)
+        raise why_no_slot(office=office, procedure=procedure, start=start, now=now)
+    slot = slot_from_row(row[:-1])
+    slot.lapsed_hold = bool(row[-1])  # type: ignore[attr-defined]
+    return slot
 
 
 def why_no_slot(

@@ -200,10 +200,17 @@ _ROOM_SQL = """
 
 def _ensure_room(slot: Slot, places: int, *, now: dt.datetime) -> None:
     """Refuse a full slot before opening a transaction: in a rush, most requests come after the
-    last place is gone. Only when the slot as read is full, and then the database is asked (the
-    read may be old): no room and no lapsed hold that could make some."""
+    last place is gone. Only when the slot as read is full: if it was read with the answer to
+    "does a lapsed hold sit in it?" (`booking.selectors.slot_at`, the API's way), that answer
+    decides; otherwise the database is asked (the read may be old): no room and no lapsed hold
+    that could make some."""
     if slot.booked + places <= slot.capacity:
         return
+    lapsed_hold = getattr(slot, "lapsed_hold", None)
+    if lapsed_hold is not None:
+        if not lapsed_hold:
+            raise SlotFull()
+        return  # _take_places releases it
     # Plain SQL: this runs for nearly every request of a rush, and building it with the ORM costs
     # more than the database takes to answer it.
     with connection.cursor() as cursor:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -234,20 +235,25 @@ _SLOT_AT_SQL = """
 """
 
 
-def find_slot(*, office: Office, procedure: Procedure, start: dt.datetime) -> Slot | None:
-    """The slot serving `procedure` that starts exactly at `start` (full or not: the caller tells
-    the person why they cannot book it). Of several windows, the one with most places left."""
+def serving_windows(*, office: Office, procedure: Procedure) -> list[int]:
+    """The windows `find_slot` looks in: active, of the office, serving the procedure, which the
+    office offers and which is switched on."""
+    if not procedure.active:
+        return []
     windows = _serving_windows(office=office, procedure=procedure)
-    if windows is None:
+    if windows is None:  # snapshots off
         windows = list(_serving_windows_query(office=office, procedure=procedure))
-    if not windows:
-        return None
-    sql = _SLOT_AT_SQL.format(windows=", ".join(["%s"] * len(windows)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*windows, connection.ops.adapt_datetimefield_value(start), False, False])
-        row = cursor.fetchone()
-    if row is None:
-        return None
+    return windows
+
+
+def slot_at_sql(windows: int) -> str:
+    """`find_slot`'s statement for that many windows; its parameters: the window ids, the start as
+    the database takes it (`adapt_datetimefield_value`), False, False. Its columns: _SLOT_COLUMNS."""
+    return _SLOT_AT_SQL.format(windows=", ".join(["%s"] * windows))
+
+
+def slot_from_row(row: Sequence[Any]) -> Slot:
+    """The Slot of a row with the columns of `slot_at_sql`, as the driver hands them over."""
     pk, office_id, window_id, starts, ends, capacity, booked, conflict, withdrawn = row
     # Left out (deferred, loaded if ever read): conflict_reason, which no booking reads.
     return Slot.from_db(
@@ -265,6 +271,23 @@ def find_slot(*, office: Office, procedure: Procedure, start: dt.datetime) -> Sl
             bool(withdrawn),
         ],
     )
+
+
+def find_slot(*, office: Office, procedure: Procedure, start: dt.datetime) -> Slot | None:
+    """The slot serving `procedure` that starts exactly at `start` (full or not: the caller tells
+    the person why they cannot book it). Of several windows, the one with most places left."""
+    windows = _serving_windows(office=office, procedure=procedure)
+    if windows is None:
+        windows = list(_serving_windows_query(office=office, procedure=procedure))
+    if not windows:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            slot_at_sql(len(windows)),
+            [*windows, connection.ops.adapt_datetimefield_value(start), False, False],
+        )
+        row = cursor.fetchone()
+    return None if row is None else slot_from_row(row)
 
 
 def slot_conflicts(*, office: Office | None = None) -> QuerySet[Slot]:

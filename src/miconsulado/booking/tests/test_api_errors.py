@@ -209,17 +209,17 @@ def test_too_many_query_fields_is_a_json_400(client, lang, message):
 )
 def test_a_slot_closed_while_booking_is_409(client, slot, monkeypatch, lang, message):
     """A regeneration withdraws the slot between the API finding it and the booking taking it."""
-    from miconsulado.booking import api
+    from miconsulado.booking import selectors
     from miconsulado.scheduling.models import Slot
 
-    find = api.find_slot
+    find = selectors.slot_at
 
     def find_then_withdraw(**kwargs):
         found = find(**kwargs)
         Slot.objects.filter(pk=found.pk).update(withdrawn=True)
         return found
 
-    monkeypatch.setattr(api, "find_slot", find_then_withdraw)
+    monkeypatch.setattr(selectors, "slot_at", find_then_withdraw)
     body = refused(post(client, URL, booking(slot), lang=lang), 409)
     assert (body["code"], body["message"]) == ("slot_unavailable", message)
     assert Slot.objects.get(pk=slot.pk).booked == 0

@@ -56,3 +56,34 @@ def test_a_stale_full_read_does_not_turn_a_free_place_away(slot, procedure):
     assert appointment.status == AppointmentStatus.CONFIRMED
     assert read(slot).booked == 2
     assert first.code != appointment.code
+
+
+def read_as_the_api(slot) -> Slot:
+    """As the API reads it: with whether a lapsed hold sits in it (booking.selectors.slot_at)."""
+    from miconsulado.booking import selectors
+
+    found = selectors.slot_at(office=slot.office, procedure=slot.window.procedures.get(), start=slot.start)
+    found.office = slot.office
+    return found
+
+
+def test_read_with_a_lapsed_hold_it_books_and_releases_the_hold(slot, procedure):
+    past = timezone.now() - dt.timedelta(minutes=11)
+    held = services.hold_slot(slot=slot, procedure=procedure, places=2, channel=Channel.WEB, now=past)
+    full = read_as_the_api(slot)
+    assert (full.booked, full.lapsed_hold) == (full.capacity, True)
+    appointment = book(full, procedure)
+    assert appointment.status == AppointmentStatus.CONFIRMED
+    held.refresh_from_db()
+    assert held.status == AppointmentStatus.EXPIRED
+    assert read(slot).booked == 1
+
+
+def test_read_full_without_a_lapsed_hold_it_is_refused_as_read(slot, procedure):
+    book(slot, procedure)
+    services.hold_slot(slot=slot, procedure=procedure, channel=Channel.WEB)  # still running
+    full = read_as_the_api(slot)
+    assert (full.booked, full.lapsed_hold) == (full.capacity, False)
+    with pytest.raises(SlotFull):
+        book(full, procedure)
+    assert Appointment.objects.count() == 2

@@ -63,14 +63,14 @@ def test_service_writes_and_checks_with_few_statements(slot, procedure):
     assert len(statements(queries)) <= 5, statements(queries)
 
 
-def test_api_booking_reads_once_and_writes_four_rows(client, slot, snapshots):
+def test_api_booking_reads_once_and_writes_its_rows(client, slot, snapshots):
     catalog_snapshot.get(), window_snapshot.get()  # loaded once per process, not per request
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/api/v1/appointments", payload(slot), content_type="application/json")
     assert response.status_code == 201, response.json()
-    # find the slot; then on PostgreSQL one statement (booking/one_statement.py), elsewhere UPDATE
-    # slot and INSERT appointment, applicants, history. The response renders what was written,
-    # without reading it back.
+    # Find the slot; then on PostgreSQL one statement writes the booking (booking/one_statement.py),
+    # elsewhere UPDATE the slot, INSERT appointment, applicants, history. The response renders
+    # what was written, without reading it back.
     expected = 2 if connection.vendor == "postgresql" else 5
     assert len(statements(queries)) == expected, statements(queries)
 
@@ -82,5 +82,6 @@ def test_full_slot_is_refused_without_a_transaction(client, slot, snapshots):
         response = client.post("/api/v1/appointments", payload(slot), content_type="application/json")
     assert response.status_code == 409
     assert response.json()["code"] == SlotFull.code
-    # find the slot (full), ask whether a lapsed hold could make room: no UPDATE, no rollback.
-    assert len(statements(queries)) == 2, statements(queries)
+    # One statement finds the slot (full) and whether a lapsed hold could make room: no UPDATE,
+    # no rollback, no second look.
+    assert len(statements(queries)) == 1, statements(queries)
