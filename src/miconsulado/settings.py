@@ -220,4 +220,7 @@ MICONSULADO: dict[str, Any] = {
     # change made elsewhere shows within that time. 0 reads the database every time.
     "CATALOG_CACHE_SECONDS": env_int("MICONSULADO_CATALOG_CACHE_SECONDS", 30),
     "CALL_CENTER_TIME_ZONE": os.environ.get("MICONSULADO_CALL_CENTER_TZ", "America/Los_Angeles"),
+    # PostgreSQL: a booking is first tried as one statement (booking/one_statement.py); off, every
+    # booking takes the general path, as on SQLite.
+    "ONE_STATEMENT_BOOKING": env_bool("MICONSULADO_ONE_STATEMENT_BOOKING", True),
 }

@@ -38,9 +38,7 @@ from miconsulado.scheduling.models import Slot
 
 
 def available(using: str = DEFAULT_DB_ALIAS) -> bool:
-    return connections[using].vendor == "postgresql" and bool(
-        settings.MICONSULADO.get("ONE_STATEMENT_BOOKING", True)
-    )
+    return connections[using].vendor == "postgresql" and bool(settings.MICONSULADO["ONE_STATEMENT_BOOKING"])
 
 
 # What the statement answers: the new keys (appointment, people by position, parents in order,
