@@ -117,3 +117,14 @@ def both_parents() -> tuple[ParentData, ...]:
         ParentData(role="mother", full_name="María López"),
         ParentData(role="father", full_name="Pedro Pérez"),
     )
+
+
+def assert_nothing_booked(slot: Slot) -> None:
+    """No trace of a booking: no place taken in the slot, no appointment, person or history row."""
+    from miconsulado.booking.models import Applicant, Appointment, AppointmentEvent
+
+    slot.refresh_from_db()
+    assert slot.booked == 0
+    assert not Appointment.objects.exists()
+    assert not Applicant.objects.exists()
+    assert not AppointmentEvent.objects.exists()

@@ -276,9 +276,7 @@ def slot_from_row(row: Sequence[Any]) -> Slot:
 def find_slot(*, office: Office, procedure: Procedure, start: dt.datetime) -> Slot | None:
     """The slot serving `procedure` that starts exactly at `start` (full or not: the caller tells
     the person why they cannot book it). Of several windows, the one with most places left."""
-    windows = _serving_windows(office=office, procedure=procedure)
-    if windows is None:
-        windows = list(_serving_windows_query(office=office, procedure=procedure))
+    windows = serving_windows(office=office, procedure=procedure)
     if not windows:
         return None
     with connection.cursor() as cursor:

@@ -2,9 +2,8 @@ import pytest
 from django.db import DataError, connection
 
 from miconsulado.booking import services
-from miconsulado.booking.models import Applicant, Appointment, AppointmentEvent
 from miconsulado.core.channels import Channel
-from miconsulado.testing import applicant
+from miconsulado.testing import applicant, assert_nothing_booked
 
 
 class Crash(Exception):
@@ -25,11 +24,7 @@ def test_a_crash_mid_booking_leaves_nothing_half_done(slot, procedure, monkeypat
         services.book_appointment(
             slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
         )
-    slot.refresh_from_db()
-    assert slot.booked == 0
-    assert not Appointment.objects.exists()
-    assert not Applicant.objects.exists()
-    assert not AppointmentEvent.objects.exists()
+    assert_nothing_booked(slot)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the one statement is PostgreSQL's")
@@ -48,11 +43,7 @@ def test_a_failure_late_in_the_one_statement_undoes_it_all(slot, procedure, monk
         services.book_appointment(
             slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
         )
-    slot.refresh_from_db()
-    assert slot.booked == 0
-    assert not Appointment.objects.exists()
-    assert not Applicant.objects.exists()
-    assert not AppointmentEvent.objects.exists()
+    assert_nothing_booked(slot)
 
 
 def test_a_crash_mid_reschedule_keeps_the_old_slot(slot, window, procedure, monkeypatch):

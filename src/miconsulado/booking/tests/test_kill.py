@@ -14,7 +14,7 @@ from django.db import connection
 from miconsulado.booking import services
 from miconsulado.booking.models import Applicant, Appointment, AppointmentEvent
 from miconsulado.core.channels import Channel
-from miconsulado.testing import applicant, make_curp
+from miconsulado.testing import applicant, assert_nothing_booked, make_curp
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the child must see the rows: commit them
 
@@ -96,11 +96,7 @@ def test_a_killed_booking_leaves_nothing(slot, procedure, tmp_path):
     finally:
         kill(child)
 
-    slot.refresh_from_db()
-    assert slot.booked == 0
-    assert not Appointment.objects.exists()
-    assert not Applicant.objects.exists()
-    assert not AppointmentEvent.objects.exists()
+    assert_nothing_booked(slot)
     the_place_goes_to_the_next_person(slot, procedure)
     assert slot.booked == 1
 
