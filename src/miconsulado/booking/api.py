@@ -68,19 +68,15 @@ def _procedure_named(code: str) -> Procedure:
     return procedure
 
 
-def _instant(office: Office, start: dt.datetime) -> dt.datetime:
-    """`start` as an instant: as sent if it carries an offset, else the office's local time."""
+def _slot_at(*, office: Office, procedure: Procedure, start: dt.datetime, field: str) -> Slot:
+    """The slot starting at `start`: an instant if it carries an offset, else the office's local time."""
     if start.tzinfo is None:
         start = start.replace(tzinfo=office_zone(office))
     try:
-        return start.astimezone(dt.UTC)
+        instant = start.astimezone(dt.UTC)
     except OverflowError:  # year 1 or 9999 at the edge of a zone: no slot there either
         raise SlotNotFound(field="start") from None
-
-
-def _slot_at(*, office: Office, procedure: Procedure, start: dt.datetime, field: str) -> Slot:
-    """The slot starting at `start`."""
-    slot = selectors.slot_at(office=office, procedure=procedure, start=_instant(office, start), field=field)
+    slot = selectors.slot_at(office=office, procedure=procedure, start=instant, field=field)
     slot.office = office  # the same row, already loaded
     return slot
 

@@ -44,12 +44,8 @@ def available(using: str = DEFAULT_DB_ALIAS) -> bool:
 # What the statement answers: the new keys (appointment, people by position, parents in order,
 # event); no row when the slot had no room.
 _RETURNED = (
-    " SELECT appointment.id, ARRAY(SELECT id FROM applicants ORDER BY position), ARRAY[]::bigint[],"
+    " SELECT appointment.id, ARRAY(SELECT id FROM applicants ORDER BY position), <parents>,"
     " (SELECT id FROM event) FROM appointment"
-)
-_RETURNED_WITH_PARENTS = (
-    " SELECT appointment.id, ARRAY(SELECT id FROM applicants ORDER BY position),"
-    " ARRAY(SELECT id FROM parents ORDER BY id), (SELECT id FROM event) FROM appointment"
 )
 
 
@@ -87,7 +83,8 @@ def _statement(using: str, applicants: int, parent_positions: tuple[int, ...], t
 
         parts.append(f"task AS ({insert(DBTaskResult, 'appointment')})")
     # Names from the models' metadata, positions are ints, values are parameters.
-    return "WITH " + ", ".join(parts) + (_RETURNED_WITH_PARENTS if parent_positions else _RETURNED)
+    parent_keys = "ARRAY(SELECT id FROM parents ORDER BY id)" if parent_positions else "ARRAY[]::bigint[]"
+    return "WITH " + ", ".join(parts) + _RETURNED.replace("<parents>", parent_keys)
 
 
 def write_booking(

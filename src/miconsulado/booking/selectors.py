@@ -50,14 +50,24 @@ def timing_refusal(*, office: Office, start: dt.datetime, now: dt.datetime) -> D
     return None
 
 
-# find_slot's statement, and whether a hold past its expiry (not yet released) sits in the slot.
-_SLOT_AND_LAPSED_HOLD_SQL = """
-    SELECT found.*, EXISTS (
+# Whether a hold past its expiry (not yet released) sits in the slot <slot>; parameters: the held
+# status, now.
+_LAPSED_HOLD_SQL = """EXISTS (
         SELECT 1 FROM booking_appointment a
-        WHERE a.slot_id = found.id AND a.status = %s AND a.hold_expires_at <= %s
-    )
+        WHERE a.slot_id = <slot>.id AND a.status = %s AND a.hold_expires_at <= %s
+    )"""
+
+
+def lapsed_hold_sql(slot: str) -> str:
+    """`_LAPSED_HOLD_SQL` for the slot row named `slot` in the caller's statement."""
+    return _LAPSED_HOLD_SQL.replace("<slot>", slot)
+
+
+# find_slot's statement, and whether a lapsed hold sits in the slot it found.
+_SLOT_AND_LAPSED_HOLD_SQL = """
+    SELECT found.*, <lapsed_hold>
     FROM (<find_slot>) AS found
-"""
+""".replace("<lapsed_hold>", lapsed_hold_sql("found"))
 
 
 def slot_at(

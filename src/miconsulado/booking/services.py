@@ -48,7 +48,7 @@ from miconsulado.booking.models import (
     AppointmentStatus,
     Parent,
 )
-from miconsulado.booking.selectors import timing_refusal
+from miconsulado.booking.selectors import lapsed_hold_sql, timing_refusal
 from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
@@ -188,14 +188,8 @@ def _new_appointment(
 # Is there room for that many places in the slot, counting holds that have lapsed but are not yet released?
 _ROOM_SQL = """
     SELECT 1 FROM scheduling_slot s
-    WHERE s.id = %s AND (
-        s.booked + %s <= s.capacity
-        OR EXISTS (
-            SELECT 1 FROM booking_appointment a
-            WHERE a.slot_id = s.id AND a.status = %s AND a.hold_expires_at <= %s
-        )
-    )
-"""
+    WHERE s.id = %s AND (s.booked + %s <= s.capacity OR <lapsed_hold>)
+""".replace("<lapsed_hold>", lapsed_hold_sql("s"))
 
 
 def _ensure_room(slot: Slot, places: int, *, now: dt.datetime) -> None:

@@ -20,19 +20,17 @@ if TYPE_CHECKING:
     from django_tasks_db.models import DBTaskResult
 
 
-def _writes_here(task: Task[Any, Any], using: str) -> bool:
-    """The task's backend keeps its queue as rows of this database."""
+def _writes_here(backend: object, using: str) -> bool:
+    """The backend keeps its queue as rows of this database."""
     from django_tasks_db.backend import DatabaseBackend as UpstreamDatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    return (
-        isinstance(task.get_backend(), UpstreamDatabaseBackend) and router.db_for_write(DBTaskResult) == using
-    )
+    return isinstance(backend, UpstreamDatabaseBackend) and router.db_for_write(DBTaskResult) == using
 
 
 def enqueue_on_commit(task: Task[Any, Any], *args: Any, using: str = DEFAULT_DB_ALIAS) -> None:
     """Queue `task(*args)` so that it runs only if the current transaction commits."""
-    if _writes_here(task, using) and connections[using].in_atomic_block:
+    if _writes_here(task.get_backend(), using) and connections[using].in_atomic_block:
         task.enqueue(*args)
     else:
         transaction.on_commit(lambda: task.enqueue(*args), using=using)
@@ -47,7 +45,9 @@ class QueuedWith:
         self.task, self.args, self.using = task, args, using
         backend = task.get_backend()
         # Ours only: it hands out the row unwritten.
-        self.backend = backend if isinstance(backend, DatabaseBackend) and _writes_here(task, using) else None
+        self.backend = (
+            backend if isinstance(backend, DatabaseBackend) and _writes_here(backend, using) else None
+        )
         self.row: DBTaskResult | None = None
         if self.backend is not None:
             self.backend.validate_task(task)

@@ -31,12 +31,15 @@ def _column(field: Field[Any, Any] | None) -> str:
     return field.column
 
 
+def _column_list(model: type[Model], connection: BaseDatabaseWrapper) -> str:
+    return ", ".join(connection.ops.quote_name(_column(f)) for f in _columns(model))
+
+
 @cache
 def _statement(model: type[Model], using: str, rows: int) -> str:
     quote = connections[using].ops.quote_name
-    fields = _columns(model)
-    columns = ", ".join(quote(_column(f)) for f in fields)
-    values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * rows)
+    columns = _column_list(model, connections[using])
+    values = ", ".join(["(" + ", ".join(["%s"] * len(_columns(model))) + ")"] * rows)
     pk = quote(_column(model._meta.pk))
     # Names from the model's own metadata, values as parameters: nothing from a request goes in.
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608
@@ -66,11 +69,10 @@ def select_list(model: type[Model], connection: BaseDatabaseWrapper, **given: st
     """`(columns, expressions)` for `INSERT INTO table (columns) SELECT expressions FROM …`: a typed
     parameter per column (the values of `values(obj)`, in order, without those in `given`), or the
     SQL expression `given` names for a field (a key returned by an earlier part of the statement)."""
-    quote = connection.ops.quote_name
-    fields = _columns(model)
-    columns = ", ".join(quote(_column(f)) for f in fields)
-    expressions = ", ".join(given.get(f.name) or f"CAST(%s AS {_cast_type(f, connection)})" for f in fields)
-    return columns, expressions
+    expressions = ", ".join(
+        given.get(f.name) or f"CAST(%s AS {_cast_type(f, connection)})" for f in _columns(model)
+    )
+    return _column_list(model, connection), expressions
 
 
 def _cast_type(field: Field[Any, Any], connection: BaseDatabaseWrapper) -> str:
