@@ -77,21 +77,26 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def ensure_applicant_count(*, procedure: Procedure, count: int) -> None:
+    """At least one applicant, and no more than the procedure admits per appointment."""
+    if not count:
+        raise InvalidApplicants(
+            _("Indique al menos un solicitante."),
+            errors={"applicants": [_("Indique al menos un solicitante.")]},
+        )
+    if count > procedure.max_persons:
+        raise TooManyApplicants(
+            _("Este trámite admite como máximo %(n)s personas por cita.") % {"n": procedure.max_persons},
+            field="applicants",
+        )
+
+
 def clean_applicants(
     *, procedure: Procedure, applicants: Sequence[ApplicantData], appointment_date: dt.date
 ) -> list[CleanApplicant]:
     """Validate everything that needs no database: formats, CURP vs birth date, age and parent
     rules of the procedure. Raises InvalidApplicants with every problem found."""
-    if not applicants:
-        raise InvalidApplicants(
-            _("Indique al menos un solicitante."),
-            errors={"applicants": [_("Indique al menos un solicitante.")]},
-        )
-    if len(applicants) > procedure.max_persons:
-        raise TooManyApplicants(
-            _("Este trámite admite como máximo %(n)s personas por cita.") % {"n": procedure.max_persons},
-            field="applicants",
-        )
+    ensure_applicant_count(procedure=procedure, count=len(applicants))
     errors: dict[str, list[str | Promise]] = {}
     cleaned: list[CleanApplicant] = []
     seen: set[str] = set()

@@ -10,12 +10,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from ninja import Field
+from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from miconsulado.booking.applicants import NAME_MAX, ApplicantData, ParentData
 from miconsulado.catalog.schemas import OfficeRef, ProcedureRef
+from miconsulado.core.api_schemas import Input, Output
 
 CURP_MAX = 30  # 18 characters, with room for the spaces or dashes people type
 CODE_MAX = 40
@@ -35,9 +36,7 @@ def _not_a_number(error_type: str) -> Callable[[Any], Any]:
     return check
 
 
-class ParentIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class ParentIn(Input):
     role: str = Field(..., max_length=20, description="mother, father o guardian")
     full_name: str = Field(..., max_length=200)
     curp: str | None = Field(None, max_length=CURP_MAX)
@@ -56,9 +55,7 @@ class ParentIn(Schema):
         )
 
 
-class ApplicantIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class ApplicantIn(Input):
     curp: str = Field(..., max_length=CURP_MAX, examples=["BOXW310820HNERXN09"])
     given_names: str = Field(..., max_length=NAME_MAX)
     first_surname: str = Field(..., max_length=NAME_MAX)
@@ -83,9 +80,7 @@ class ApplicantIn(Schema):
         )
 
 
-class AppointmentIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AppointmentIn(Input):
     office: str = Field(..., max_length=CODE_MAX, examples=["losangeles"])
     procedure: str = Field(..., max_length=CODE_MAX, examples=["passport-renewal"])
     start: dt.datetime = Field(
@@ -100,16 +95,12 @@ class AppointmentIn(Schema):
     _start_as_text = field_validator("start", mode="before")(_not_a_number("datetime_type"))
 
 
-class CancelIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class CancelIn(Input):
     curp: str | None = Field(None, max_length=CURP_MAX, description="Obligatoria sin token de personal.")
     reason: str = Field("", max_length=500)
 
 
-class RescheduleIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class RescheduleIn(Input):
     curp: str | None = Field(None, max_length=CURP_MAX, description="Obligatoria sin token de personal.")
     start: dt.datetime = Field(..., description="ISO 8601, como al crear la cita.")
     office: str | None = Field(None, max_length=CODE_MAX, description="Por omisión, la misma oficina.")
@@ -117,7 +108,7 @@ class RescheduleIn(Schema):
     _start_as_text = field_validator("start", mode="before")(_not_a_number("datetime_type"))
 
 
-class ApplicantOut(Schema):
+class ApplicantOut(Output):
     given_names: str
     first_surname: str
     second_surname: str
@@ -126,7 +117,7 @@ class ApplicantOut(Schema):
     )
 
 
-class AppointmentOut(Schema):
+class AppointmentOut(Output):
     code: str
     status: str
     office: OfficeRef
@@ -137,7 +128,7 @@ class AppointmentOut(Schema):
     applicants: list[ApplicantOut]
 
 
-class DayAppointmentsOut(Schema):
+class DayAppointmentsOut(Output):
     office: OfficeRef
     date: dt.date
     appointments: list[AppointmentOut]

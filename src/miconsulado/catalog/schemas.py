@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
+from miconsulado.core.api_schemas import Output
+
 
 class OfficeOut(Schema):
     code: str
@@ -16,13 +18,13 @@ class OfficeOut(Schema):
     phone: str
 
 
-class OfficeRef(Schema):
+class OfficeRef(Output):
     code: str
     name: str
     tz: str
 
 
-class ProcedureRef(Schema):
+class ProcedureRef(Output):
     code: str
     name: str
 

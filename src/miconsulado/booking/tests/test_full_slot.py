@@ -71,3 +71,26 @@ def test_a_lapsed_hold_makes_room_even_when_read_full(slot, procedure, reader):
     held.refresh_from_db()
     assert held.status == AppointmentStatus.EXPIRED
     assert read(slot).booked == 1
+
+
+@pytest.mark.parametrize("reader", [read, read_as_the_api], ids=["read", "read_as_the_api"])
+def test_a_full_slot_is_refused_before_the_applicants_are_checked(slot, procedure, reader):
+    """In a rush nearly every request comes after the last place: it is told so without spending
+    the CURP, birth date, e-mail and phone checks on a place nobody can have."""
+    book(slot, procedure)
+    book(slot, procedure)
+    malformed = applicant(curp="BOXW310820HNERXN08", email="not-an-email", phone="12")
+    with pytest.raises(SlotFull):
+        services.book_appointment(
+            slot=reader(slot), procedure=procedure, applicants=[malformed], channel=Channel.API
+        )
+    assert Appointment.objects.count() == 2
+
+
+def test_with_room_the_applicants_are_checked(slot, procedure):
+    from miconsulado.booking.errors import InvalidApplicants
+
+    malformed = applicant(curp="BOXW310820HNERXN08")
+    with pytest.raises(InvalidApplicants):
+        services.book_appointment(slot=slot, procedure=procedure, applicants=[malformed], channel=Channel.API)
+    assert read(slot).booked == 0

@@ -47,6 +47,23 @@ def test_lookups_need_no_query_once_loaded(setup):
     assert len(queries) == 0
 
 
+def test_a_caller_may_change_what_it_got(setup):
+    """Lookups hand out copies: what one request changes on its office or procedure never reaches
+    the next one."""
+    found = catalog.get_office("losangeles")
+    assert found is not None
+    found.name_es, found.active = "Otra", False
+    again = catalog.get_office("losangeles")
+    assert again is not None and again.name_es != "Otra" and again.active
+    assert again.schedule.pk == found.schedule.pk  # the related row comes along, without a query
+    assert again._state.fields_cache is not found._state.fields_cache
+    procedure = catalog.get_procedure("matricula")
+    assert procedure is not None
+    procedure.max_persons = 99
+    again_procedure = catalog.get_procedure("matricula")
+    assert again_procedure is not None and again_procedure.max_persons != 99
+
+
 def test_a_saved_change_shows_at_once(setup):
     office, procedure, _window = setup
     assert catalog.get_office("losangeles") is not None

@@ -1,0 +1,22 @@
+"""Bases for the API's request bodies and for answers built from plain data.
+
+ninja's `Schema` reads what it validates through its `DjangoGetter`, which exists for model
+instances (related managers, callables, files); with `extra="forbid"` it also validates each input
+twice, and nested ones four times. Bodies arrive as JSON and our operations answer with dicts, so
+plain pydantic gives the same values and the same OpenAPI document for less work (decision 0005).
+Schemas fed model instances stay `ninja.Schema`.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Input(BaseModel):
+    """A request body: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Output(BaseModel):
+    """An answer an operation builds as a dict."""
