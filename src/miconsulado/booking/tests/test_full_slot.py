@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from miconsulado.booking import services
-from miconsulado.booking.errors import SlotFull
+from miconsulado.booking.errors import InvalidApplicants, SlotFull
 from miconsulado.booking.models import Appointment, AppointmentStatus
 from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
@@ -88,8 +88,6 @@ def test_a_full_slot_is_refused_before_the_applicants_are_checked(slot, procedur
 
 
 def test_with_room_the_applicants_are_checked(slot, procedure):
-    from miconsulado.booking.errors import InvalidApplicants
-
     malformed = applicant(curp="BOXW310820HNERXN08")
     with pytest.raises(InvalidApplicants):
         services.book_appointment(slot=slot, procedure=procedure, applicants=[malformed], channel=Channel.API)
