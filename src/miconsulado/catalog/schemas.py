@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ninja import Field, Schema
+from ninja import Field
 
 from miconsulado.core.api_schemas import Output
 
 
-class OfficeOut(Schema):
+class OfficeOut(Output):
     code: str
     name: str
     city: str
@@ -29,14 +29,14 @@ class ProcedureRef(Output):
     name: str
 
 
-class OpeningRangeOut(Schema):
+class OpeningRangeOut(Output):
     weekday: int = Field(..., description="0 = lunes … 6 = domingo")
     day: str
     opens: str = Field(..., description="HH:MM, hora local")
     closes: str = Field(..., description="HH:MM, hora local")
 
 
-class BookingPolicyOut(Schema):
+class BookingPolicyOut(Output):
     slot_minutes: int
     horizon_days: int
     min_lead_minutes: int
@@ -49,14 +49,14 @@ class OfficeDetailOut(OfficeOut):
     booking: BookingPolicyOut
 
 
-class FeeOut(Schema):
+class FeeOut(Output):
     variant: str
     name: str
     amount_cents: int
     currency: str
 
 
-class ProcedureRulesOut(Schema):
+class ProcedureRulesOut(Output):
     max_persons: int = Field(..., description="Solicitantes de una familia que cubre una sola cita.")
     requires_both_parents: bool
     min_age: int | None
@@ -64,7 +64,7 @@ class ProcedureRulesOut(Schema):
     witnesses_required: int
 
 
-class ProcedureOut(Schema):
+class ProcedureOut(Output):
     code: str
     name: str
     description: str

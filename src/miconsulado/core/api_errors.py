@@ -19,10 +19,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from miconsulado.core.api_schemas import Output
 from miconsulado.core.errors import DomainError, ErrorKind, Invalid, NotFound
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ CODE_STATUS: dict[str, int] = {"slot_not_found": 422}
 BODY = "body"
 
 
-class ErrorOut(Schema):
+class ErrorOut(Output):
     """Every error response of the API."""
 
     code: str

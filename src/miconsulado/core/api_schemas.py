@@ -4,7 +4,8 @@ ninja's `Schema` reads what it validates through its `DjangoGetter`, which exist
 instances (related managers, callables, files); with `extra="forbid"` it also validates each input
 twice, and nested ones four times. Bodies arrive as JSON and our operations answer with dicts, so
 plain pydantic gives the same values and the same OpenAPI document for less work (decision 0005).
-Schemas fed model instances stay `ninja.Schema`.
+Every schema of the API derives from one of these; `ninja.Schema` is for answers validated straight
+from model instances, which no operation does.
 """
 
 from __future__ import annotations

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Schema
+from ninja import Field
+
+from miconsulado.core.api_schemas import Output
 
 
-class SlotOut(Schema):
+class SlotOut(Output):
     id: int
     start: dt.datetime = Field(..., description="ISO 8601 con el desfase UTC de la oficina.")
     end: dt.datetime
     remaining: int = Field(..., description="Lugares libres.")
 
 
-class AvailabilityOut(Schema):
+class AvailabilityOut(Output):
     office: str
     procedure: str
     tz: str = Field(..., description="Zona horaria IANA de la oficina.")
