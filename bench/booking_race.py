@@ -108,7 +108,9 @@ def machine() -> dict[str, str]:
         "nproc": str(os.cpu_count()),
         "ram": f"{mem_kb / 1024 / 1024:.1f} GiB",
         "cpu": model or platform.processor(),
-        "python": platform.python_version(),
+        # The interpreter's build matters as much as its version (docs/decisions/0006), and the
+        # CPU-speed probe (python_speed) runs on it: name the binary the virtualenv points to.
+        "python": f"{platform.python_version()} ({os.path.realpath(sys.executable)})",
         "os": platform.platform(terse=True),
     }
 
