@@ -41,30 +41,19 @@ MACHINE_FIELDS = {"idle": 3, "iowait": 4, "steal": 7}
 
 
 def ticks() -> Counter[str]:
-    """CPU ticks so far: per process name (app server, PostgreSQL, this load generator, others)
+    """CPU ticks so far: per kind of process (app server, PostgreSQL, this load generator, others)
     and the machine's idle, iowait and steal."""
-    out: Counter[str] = Counter()
     with open("/proc/stat") as f:
         fields = f.readline().split()[1:]
-    for name, index in MACHINE_FIELDS.items():
-        out[name] = int(fields[index])
+    out: Counter[str] = Counter({name: int(fields[index]) for name, index in MACHINE_FIELDS.items()})
     me = os.getpid()
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-        values = stat.rsplit(")", 1)[1].split()
+    for pid, (comm, used) in race.all_ticks().items():
         kind = (
             "load generator"
-            if int(pid) == me
+            if pid == me
             else {"granian": "app", "postgres": "PostgreSQL"}.get(comm, "others")
         )
-        out[kind] += int(values[11]) + int(values[12])
+        out[kind] += used
     return out
 
 
