@@ -7,8 +7,9 @@ production settings, against its own PostgreSQL database (dropped and re-created
 the one-statement booking on or off (`MICONSULADO["ONE_STATEMENT_BOOKING"]`) × prepared statements
 on or off (`prepare_threshold` 5 or None) — take turns, K requests at a time, R rounds, so that
 this machine's minute-to-minute swings in speed hit every variant alike. For each: the process's
-CPU per request (user + system, median over rounds) and the CPU of its PostgreSQL backend per
-request. First bookings (a slot with room for all of them), then refusals (a full slot).
+CPU per request (user + system, median over rounds), the CPU of its PostgreSQL backend per request,
+and the WAL written per request (the whole server's: run it on a quiet machine). First bookings (a
+slot with room for all of them), then refusals (a full slot).
 """
 
 from __future__ import annotations
@@ -81,6 +82,16 @@ def backend_cpu() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def wal_position() -> int:
+    """Bytes of WAL PostgreSQL has written so far (the whole server's: measure on a quiet machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+        (position,) = cursor.fetchone()
+    return int(position)
+
+
 def use(one_statement: bool, prepare_threshold: int | None) -> None:
     from django.conf import settings
     from django.db import connection
@@ -96,6 +107,7 @@ def measure(
 ) -> dict[str, dict[str, float]]:
     app: dict[str, list[float]] = {name: [] for name in VARIANTS}
     db: dict[str, list[float]] = {name: [] for name in VARIANTS}
+    wal: dict[str, list[float]] = {name: [] for name in VARIANTS}
     position = 0
     for _ in range(rounds):
         for name, (one_statement, threshold) in VARIANTS.items():
@@ -105,6 +117,7 @@ def measure(
             position += 10
             batch = bodies[position : position + chunk]
             position += chunk
+            wal0 = wal_position()
             db0, cpu0 = backend_cpu(), time.process_time()
             for body in batch:
                 status = call(body)
@@ -112,8 +125,13 @@ def measure(
                     raise SystemExit(f"{name}: got {status}, expected {expect}")
             app[name].append((time.process_time() - cpu0) / len(batch) * 1000)
             db[name].append((backend_cpu() - db0) / len(batch) * 1000)
+            wal[name].append((wal_position() - wal0) / len(batch))
     return {
-        name: {"app_ms": statistics.median(app[name]), "postgres_ms": statistics.median(db[name])}
+        name: {
+            "app_ms": statistics.median(app[name]),
+            "postgres_ms": statistics.median(db[name]),
+            "wal_bytes": statistics.median(wal[name]),
+        }
         for name in VARIANTS
     }
 
@@ -150,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, figures in results[kind].items():
             print(
                 f"  {kind:8} {name:26} app {figures['app_ms']:.2f} ms   PostgreSQL {figures['postgres_ms']:.2f} ms"
+                f"   WAL {figures['wal_bytes']:.0f} bytes"
             )
     print(f"reproduce: .venv/bin/python bench/booking_cost.py --rounds {args.rounds} --chunk {args.chunk}")
     return 0

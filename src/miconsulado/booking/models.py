@@ -38,7 +38,9 @@ class Appointment(models.Model):
     code = models.CharField(_("código de confirmación"), max_length=12, unique=True)
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="appointments")
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="appointments")
-    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
+    # No index of its own: appointment_slot_idx (slot, status) serves every lookup by slot, and each
+    # booking would otherwise write one more index entry.
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments", db_index=False)
     places = models.PositiveSmallIntegerField(_("lugares"), default=1)
     status = models.CharField(
         _("estado"), max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.HELD
@@ -83,7 +85,10 @@ class Applicant(models.Model):
     """One person in an appointment. `active` mirrors the appointment's status so that the database
     itself refuses a second active appointment for the same CURP and procedure."""
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="applicants")
+    # Lookups by appointment use applicant_unique_in_appointment (appointment, curp).
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="applicants", db_index=False
+    )
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
     curp = models.CharField("CURP", max_length=18, db_index=True)
     given_names = models.CharField(_("nombre(s)"), max_length=100)
@@ -126,7 +131,8 @@ class ParentRole(models.TextChoices):
 class Parent(models.Model):
     """A parent of a minor applicant: present at the appointment, or consenting remotely (OP-7)."""
 
-    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="parents")
+    # Lookups by applicant use parent_role_unique (applicant, role).
+    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="parents", db_index=False)
     role = models.CharField(_("parentesco"), max_length=10, choices=ParentRole.choices)
     full_name = models.CharField(_("nombre completo"), max_length=200)
     curp = models.CharField("CURP", max_length=18, blank=True)

@@ -191,8 +191,10 @@ class Slot(models.Model):
     The database refuses `booked > capacity`; bookings take places with a guarded UPDATE.
     """
 
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="slots")
-    window = models.ForeignKey(ServiceWindow, on_delete=models.PROTECT, related_name="slots")
+    # No single-column indexes: slot_office_start (office, start) and slot_unique (window, start)
+    # lead with these columns, and slot generation writes thousands of rows.
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="slots", db_index=False)
+    window = models.ForeignKey(ServiceWindow, on_delete=models.PROTECT, related_name="slots", db_index=False)
     start = models.DateTimeField(_("inicio (UTC)"))
     end = models.DateTimeField(_("fin (UTC)"))
     capacity = models.PositiveSmallIntegerField(_("capacidad"))
