@@ -950,15 +950,19 @@ def _success_rate(created: Sequence[Any], capacity: int, elapsed: float) -> floa
     return len(created) / span
 
 
+def booking_requests(stage: Stage, port: int, total: int) -> list[bytes]:
+    """`total` raw `POST /api/v1/appointments`, each for a CURP of its own, round-robin over the
+    stage's slots."""
+    return [
+        raw_request("POST", "/api/v1/appointments", port, json.dumps(booking_payload(stage, i)).encode())
+        for i in range(total)
+    ]
+
+
 def http_race(
     server: Server, stage: Stage, *, clients: int, total: int, seconds: float, rate: float = 0.0
 ) -> tuple[dict[str, Any], list[str]]:
-    raws = [
-        raw_request(
-            "POST", "/api/v1/appointments", server.port, json.dumps(booking_payload(stage, i)).encode()
-        )
-        for i in range(total)
-    ]
+    raws = booking_requests(stage, server.port, total)
     with CpuMeter(lambda: [server.process.pid, *children(server.process.pid)]) as cpu:
         outcomes, elapsed = asyncio.run(
             run_clients(server.port, raws, clients=clients, seconds=seconds, rate=rate)

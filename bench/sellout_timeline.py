@@ -9,8 +9,8 @@ sold out and how many bookings/s the machine completed until then, and where the
 successful booking during the sell-out: the app server (processes named granian), PostgreSQL (all
 its processes: run it on a quiet machine), the load generator (this process), everything else,
 idle, and waiting for the disk (iowait, from /proc/stat). The 100 ms bins of the CPU sampler and of
-the answers start within a few milliseconds of each other. With `--bins` it also prints each 100 ms: requests
-due, answers, 201s, the worst latency of the requests due then, and the CPU split.
+the answers start within a few milliseconds of each other. With `--bins` it also prints each 100 ms:
+requests due, answers, 201s, the worst latency of the requests due then, and the CPU split.
 
 It reads the same figures as booking_race's paced stage, but in time: whether the sell-out was slow
 all along (CPU) or stopped for a while (the disk). First, `GET /healthz` closed loop and paced at
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import threading
@@ -113,16 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warm-up (closed loop): {warm['rps']:.0f} requests/s")
         for k in range(1, runs + 1):
             stage = seeded.stages["paced" if k == 1 else f"paced-{k}"]
-            total = int(args.rate * 4)
-            raws = [
-                race.raw_request(
-                    "POST",
-                    "/api/v1/appointments",
-                    server.port,
-                    json.dumps(race.booking_payload(stage, i)).encode(),
-                )
-                for i in range(total)
-            ]
+            raws = race.booking_requests(stage, server.port, int(args.rate * 4))
             sampler = Sampler()
             sampler.start()
             outcomes, _ = asyncio.run(
