@@ -5,14 +5,14 @@ Schema at /api/v1/openapi.json; interactive docs at /api/v1/docs, served from ou
 """
 
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Router
+from ninja import Router
 
 from miconsulado.booking.api import router as booking_router
 from miconsulado.catalog.api import router as catalog_router
 from miconsulado.core import api_errors
 from miconsulado.scheduling.api import router as scheduling_router
 
-api = NinjaAPI(
+api = api_errors.JsonErrorsAPI(
     title="Mi Consulado API",
     version="1.0.0",
     description=(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
+from http import HTTPStatus
 from typing import Any, TypeVar, cast
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -21,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from miconsulado.core.api_schemas import Output
@@ -297,6 +299,33 @@ def install(api: NinjaAPI) -> None:
     handle(api, SuspiciousOperation, on_suspicious)
     handle(api, Http404, on_not_found)
     handle(api, Exception, on_unexpected)
+
+
+class JsonErrorsAPI(NinjaAPI):
+    """A NinjaAPI whose OpenAPI schema also lists, on every operation, the errors that the handlers
+    of `install` give any request, whatever the operation itself declares: 400 (a body that is not
+    JSON, a NUL in the URL, too many fields), 413 (a body too large) where there is a body, and 422
+    where there are query parameters or a body to validate."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for item in schema["paths"].values():
+            for operation in item.values():
+                statuses = [400]
+                if "requestBody" in operation:
+                    statuses += [413, 422]
+                if any(p["in"] == "query" for p in operation.get("parameters", ())):
+                    statuses.append(422)
+                for status in statuses:
+                    operation["responses"].setdefault(status, _error_response(status))
+        return schema
+
+
+def _error_response(status: int) -> dict[str, Any]:
+    schema = {"$ref": f"#/components/schemas/{ErrorOut.__name__}"}
+    return {"description": HTTPStatus(status).phrase, "content": {"application/json": {"schema": schema}}}
 
 
 E = TypeVar("E", bound=Exception)

@@ -105,3 +105,17 @@ def test_the_api_root_points_to_the_docs(client):
         "docs": "http://testserver/api/v1/docs",
         "openapi": "http://testserver/api/v1/openapi.json",
     }
+
+
+def test_every_operation_documents_the_errors_any_request_can_get(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            statuses = set(operation["responses"])
+            assert "400" in statuses, (method, path)
+            if "requestBody" in operation:
+                assert {"413", "422"} <= statuses, (method, path)
+            if any(p["in"] == "query" for p in operation.get("parameters", [])):
+                assert "422" in statuses, (method, path)
+            for status in statuses - {"200", "201"}:
+                error = operation["responses"][status]["content"]["application/json"]["schema"]
+                assert error == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
