@@ -63,7 +63,7 @@ def test_loads_the_59_offices_with_their_zones():
     assert Office.objects.filter(country="US").count() == 53
     assert Office.objects.filter(country="CA").count() == 6
     zones = dict(Office.objects.values_list("code", "tz"))
-    # The zones that are easy to get wrong (DOMAIN.md).
+    # The zones that are easy to get wrong (docs/domain.md).
     assert zones["phoenix"] == "America/Phoenix"
     assert zones["tucson"] == "America/Phoenix"
     assert zones["elpaso"] == "America/Denver"

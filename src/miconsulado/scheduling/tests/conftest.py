@@ -1,4 +1,4 @@
-"""Fixtures for scheduling tests: offices from the reference CSV, a schedule, windows, helpers."""
+"""Fixtures for scheduling tests: offices from catalog/data/offices.csv, a schedule, windows, helpers."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from miconsulado.catalog.models import Office, OfficeProcedure, Procedure
 from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import OfficeSchedule, OpeningHours, ServiceWindow, Slot
 
-# Rows of /work/shared/reference/consular_offices.csv used by these tests: code → (name, city,
+# Rows of catalog/data/offices.csv used by these tests: code → (name, city,
 # region, country, IANA zone).
 CSV_OFFICES = {
     "losangeles": (
