@@ -27,7 +27,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import booking_race as race
+from race.procstats import python_speed
+from race.seed import booking_payload, seed
+from race.server import create_database, migrate, server_env, setup_django
 
 VARIANTS: dict[str, tuple[bool, int | None]] = {
     "one statement + prepared": (True, 5),
@@ -143,20 +145,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--database", default="miconsulado_cost")
     args = p.parse_args(argv)
 
-    env = race.server_env(race.create_database(args.database))
-    race.migrate(env)
-    race.setup_django(env)
+    env = server_env(create_database(args.database))
+    migrate(env)
+    setup_django(env)
     per_stage = args.rounds * len(VARIANTS) * (args.chunk + 10) + 20
-    seeded = race.seed(per_stage)
+    seeded = seed(per_stage)
     call = wsgi_caller()
-    results: dict[str, Any] = {"python_speed": race.python_speed()}
+    results: dict[str, Any] = {"python_speed": python_speed()}
     for kind, stage_name, expect in (("booking", "paced", "201"), ("refusal", "probe", "409")):
         stage = seeded.stages[stage_name]
         if kind == "refusal":
             from miconsulado.scheduling.models import Slot
 
             Slot.objects.filter(pk__in=stage.slot_ids).update(booked=0, capacity=0)
-        bodies = [json.dumps(race.booking_payload(stage, i)).encode() for i in range(per_stage)]
+        bodies = [json.dumps(booking_payload(stage, i)).encode() for i in range(per_stage)]
         for body in bodies[:20]:  # imports, caches
             call(body)
         results[kind] = measure(call, bodies[20:], expect=expect, rounds=args.rounds, chunk=args.chunk)

@@ -28,7 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import booking_race as race
+from race import ROOT, log
+from race.seed import booking_payload, seed
+from race.server import create_database, migrate, server_env, setup_django
 
 WARM_UP = 30
 KINDS = {"booking": ("http", "201"), "refusal": ("probe", "409")}
@@ -48,7 +50,7 @@ def child(seed_file: str, kind: str, requests: int, offset: int) -> None:
     stage = seeded.stages[stage_name]
     call = booking_cost.wsgi_caller()
     for i in range(WARM_UP + requests):
-        status = call(json.dumps(race.booking_payload(stage, offset + i)).encode())
+        status = call(json.dumps(booking_payload(stage, offset + i)).encode())
         if status != expect:
             raise SystemExit(f"{kind}: got {status}, expected {expect}")
 
@@ -94,12 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         child(seed_file, kind, int(requests), int(offset))
         return 0
 
-    trees = [path.resolve() for path in args.src or [race.ROOT / "src"]]
-    env = race.server_env(race.create_database(args.database))
-    race.migrate(env)
-    race.setup_django(env)
+    trees = [path.resolve() for path in args.src or [ROOT / "src"]]
+    env = server_env(create_database(args.database))
+    migrate(env)
+    setup_django(env)
     per_run = WARM_UP + args.requests
-    seeded = race.seed(2 * per_run * len(trees) + 10)
+    seeded = seed(2 * per_run * len(trees) + 10)
     from miconsulado.scheduling.models import Slot
 
     Slot.objects.filter(pk__in=seeded.stages["probe"].slot_ids).update(booked=0, capacity=0)
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             for requests in (0, args.requests):
                 jobs.append((src, kind, requests, offset))
                 offset += per_run  # fresh CURPs (and places) for every run
-    race.log(f"{len(jobs)} runs under callgrind, {os.cpu_count()} at a time (a few minutes each)")
+    log(f"{len(jobs)} runs under callgrind, {os.cpu_count()} at a time (a few minutes each)")
     try:
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             totals = list(pool.map(lambda job: counted(f.name, *job), jobs))

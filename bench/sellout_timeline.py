@@ -31,7 +31,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import booking_race as race
+from race.load import booking_requests, http_race, raw_request, run_clients
+from race.procstats import all_ticks, machine
+from race.report import percentile
+from race.seed import PACED_RUNS_MAX, seed
+from race.server import create_database, migrate, server_env, setup_django, start_server
 
 BIN_SECONDS = 0.1
 HZ = os.sysconf("SC_CLK_TCK")
@@ -46,7 +50,7 @@ def ticks() -> Counter[str]:
         fields = f.readline().split()[1:]
     out: Counter[str] = Counter({name: int(fields[index]) for name, index in MACHINE_FIELDS.items()})
     me = os.getpid()
-    for pid, (comm, used) in race.all_ticks().items():
+    for pid, (comm, used) in all_ticks().items():
         kind = (
             "load generator"
             if pid == me
@@ -82,25 +86,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--bins", action="store_true", help="print every 100 ms of each sell-out")
     p.add_argument("--database", default="miconsulado_timeline")
     args = p.parse_args(argv)
-    runs = max(1, min(args.runs, race.PACED_RUNS_MAX))
+    runs = max(1, min(args.runs, PACED_RUNS_MAX))
 
-    env = race.server_env(race.create_database(args.database))
-    race.migrate(env)
-    race.setup_django(env)
-    seeded = race.seed(args.places)
-    server = race.start_server(env, server="granian", workers=args.workers, threads=1, worker_class="sync")
+    env = server_env(create_database(args.database))
+    migrate(env)
+    setup_django(env)
+    seeded = seed(args.places)
+    server = start_server(env, server="granian", workers=args.workers, threads=1, worker_class="sync")
     print(
         f"{server.label}, {args.clients} clients, {args.rate:g} requests/s offered, {args.places} places; "
-        f"Python {race.machine()['python']}"
+        f"Python {machine()['python']}"
     )
     try:
         for rate in (0.0, args.rate):
             # What one request costs the app server before any booking work: with every worker busy
             # (closed loop), and at the offered rate, where each request finds the workers idle.
-            raws = [race.raw_request("GET", "/healthz", server.port)] * (int(rate * 5) if rate else 10_000)
+            raws = [raw_request("GET", "/healthz", server.port)] * (int(rate * 5) if rate else 10_000)
             before = ticks()
             outcomes, elapsed = asyncio.run(
-                race.run_clients(server.port, raws, clients=args.clients, seconds=5, rate=rate)
+                run_clients(server.port, raws, clients=args.clients, seconds=5, rate=rate)
             )
             spent = ticks() - before
             print(
@@ -108,15 +112,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(outcomes) / elapsed:.0f} requests/s, app CPU {spent['app'] * 1000 / HZ / len(outcomes):.2f} ms "
                 "per request"
             )
-        warm, _ = race.http_race(server, seeded.stages["http"], clients=args.clients, total=3000, seconds=20)
+        warm, _ = http_race(server, seeded.stages["http"], clients=args.clients, total=3000, seconds=20)
         print(f"warm-up (closed loop): {warm['rps']:.0f} requests/s")
         for k in range(1, runs + 1):
             stage = seeded.stages["paced" if k == 1 else f"paced-{k}"]
-            raws = race.booking_requests(stage, server.port, int(args.rate * 4))
+            raws = booking_requests(stage, server.port, int(args.rate * 4))
             sampler = Sampler()
             sampler.start()
             outcomes, _ = asyncio.run(
-                race.run_clients(server.port, raws, clients=args.clients, seconds=4, rate=args.rate)
+                run_clients(server.port, raws, clients=args.clients, seconds=4, rate=args.rate)
             )
             sampler.stopping.set()
             sampler.join()
@@ -136,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 for kind in ("app", "PostgreSQL", "load generator", "others", "idle", "iowait", "steal")
             )
             print(
-                f"run {k}: p99 {race.percentile(latencies, 99) * 1e3:.0f} ms, sold out {sold_out:.2f} s in, "
+                f"run {k}: p99 {percentile(latencies, 99) * 1e3:.0f} ms, sold out {sold_out:.2f} s in, "
                 f"{len(created) / sold_out:.0f} bookings/s; CPU ms per booking until then: {split}"
             )
             if args.bins:
