@@ -15,7 +15,7 @@ WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_LINK_MODE := copy
 
-.PHONY: install run demo worker test test-postgres lint format bench clean
+.PHONY: install run run-prod demo worker test test-postgres lint format bench clean
 
 $(STAMP): pyproject.toml uv.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ run: install
 	  setsid $(BIN)/granian --interface wsgi miconsulado.wsgi:application --host $(HOST) --port $(PORT) \
 	    --workers $(WORKERS) --blocking-threads 1 --no-ws --access-log --workers-kill-timeout 5 & pids+=($$!); \
 	  wait -n'
+
+# The production recipe on this machine (deploy/run-prod.sh): nginx on $(HOST):$(PORT) in front of
+# granian, the task worker and the scheduler, with production settings, against DATABASE_URL
+# (default: the `miconsulado` database on the local PostgreSQL, created if missing). Installs
+# Debian's nginx if it is missing (as root). Ctrl-C stops all of it.
+run-prod: install
+	@exec env HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) BIN=$(BIN) bash deploy/run-prod.sh
 
 test: install
 	@mkdir -p var
