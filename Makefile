@@ -15,7 +15,7 @@ WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_LINK_MODE := copy
 
-.PHONY: install run run-prod demo worker test test-postgres lint format bench clean
+.PHONY: install run run-prod check-prod demo worker test test-postgres lint format bench clean
 
 $(STAMP): pyproject.toml uv.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ run: install
 # Debian's nginx if it is missing (as root). Ctrl-C stops all of it.
 run-prod: install
 	@exec env HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) BIN=$(BIN) bash deploy/run-prod.sh
+
+# run-prod under a dozen slow-body and slow-header connections: every other request must still be
+# answered within 2 s, and SIGINT must stop every process (bench/slow_clients.py --check).
+check-prod: install
+	$(BIN)/python bench/slow_clients.py --check --seconds 8
 
 test: install
 	@mkdir -p var
