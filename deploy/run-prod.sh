@@ -99,17 +99,22 @@ setsid "$BIN/granian" --interface wsgi miconsulado.wsgi:application --uds "$SOCK
   --workers "$WORKERS" --blocking-threads 1 --no-ws --workers-kill-timeout 5 --log-level warning &
 pids+=($!)
 # nginx starts once granian accepts connections (its workers load Django first: seconds).
-"$BIN/python" - "$SOCKET" <<'PY'
-import socket, sys, time
+"$BIN/python" - "$SOCKET" "${pids[0]}" <<'PY'
+import pathlib, socket, sys, time
+stat = pathlib.Path(f"/proc/{sys.argv[2]}/stat")
 deadline = time.monotonic() + 120
 while True:
-    try:
-        socket.socket(socket.AF_UNIX).connect(sys.argv[1])
-        break
-    except OSError:
-        if time.monotonic() > deadline:
-            sys.exit("granian did not open its socket within 120 s")
-        time.sleep(0.1)
+    with socket.socket(socket.AF_UNIX) as probe:
+        try:
+            probe.connect(sys.argv[1])
+            break
+        except OSError:
+            pass
+    if not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+        sys.exit("granian exited before it opened its socket")
+    if time.monotonic() > deadline:
+        sys.exit("granian did not open its socket within 120 s")
+    time.sleep(0.1)
 PY
 setsid "$NGINX" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" &
 pids+=($!)
