@@ -9,11 +9,13 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.synced
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 3
+# One granian worker (one Python thread) per core: granian warns past that, and the bench found
+# 2, 3 and 4 workers on 2 cores equally fast (docs/performance.md).
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_LINK_MODE := copy
 
-.PHONY: install run demo worker test test-postgres lint format bench clean
+.PHONY: install run run-prod check-prod demo worker test test-postgres lint format bench clean
 
 $(STAMP): pyproject.toml uv.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,21 +26,36 @@ $(STAMP): pyproject.toml uv.lock
 install: $(STAMP)
 
 # The whole system on http://$(HOST):$(PORT): SQLite file in var/, demo data, the task worker and
-# the web server. Ctrl-C stops all three. granian runs in a session of its own, so that Ctrl-C
-# reaches only its master (through the trap), which then stops its workers: a worker signalled
-# directly as well as by its master can hang in shutdown.
+# the web server (development settings). Ctrl-C stops all three and the recipe exits 0. Each runs
+# in a session of its own, so that the terminal's SIGINT reaches only this shell, which sends
+# each one SIGTERM: a granian worker signalled directly as well as by its master can hang in
+# shutdown, and db_worker takes a second signal as "kill the running task". (`exec`: make's
+# child is this bash itself, not an sh waiting for it.)
 run: install
 	@mkdir -p var
 	MICONSULADO_DEBUG=1 $(BIN)/miconsulado migrate --noinput
 	MICONSULADO_DEBUG=1 $(BIN)/miconsulado load_demo_data
 	@echo "Mi Consulado on http://$(HOST):$(PORT)/  (admin: /admin/  API: /api/v1/docs)"
-	@MICONSULADO_DEBUG=1 bash -c 'stop() { trap - INT TERM EXIT; kill -TERM $$web 2>/dev/null; wait $$web; kill 0; }; \
-	  trap stop INT TERM EXIT; \
-	  $(BIN)/miconsulado db_worker --interval 1 & \
-	  $(BIN)/miconsulado run_scheduler & \
+	@exec env MICONSULADO_DEBUG=1 bash -c 'pids=(); \
+	  stop() { trap - INT TERM EXIT; kill -TERM "$${pids[@]}" 2>/dev/null; wait; }; \
+	  trap "stop; exit 0" INT TERM; trap stop EXIT; \
+	  setsid $(BIN)/miconsulado db_worker --interval 1 & pids+=($$!); \
+	  setsid $(BIN)/miconsulado run_scheduler & pids+=($$!); \
 	  setsid $(BIN)/granian --interface wsgi miconsulado.wsgi:application --host $(HOST) --port $(PORT) \
-	    --workers $(WORKERS) --blocking-threads 1 --no-ws --access-log --workers-kill-timeout 5 & web=$$!; \
+	    --workers $(WORKERS) --blocking-threads 1 --no-ws --access-log --workers-kill-timeout 5 & pids+=($$!); \
 	  wait -n'
+
+# The production recipe on this machine (deploy/run-prod.sh): nginx on $(HOST):$(PORT) in front of
+# granian, the task worker and the scheduler, with production settings, against DATABASE_URL
+# (default: the `miconsulado` database on the local PostgreSQL, created if missing). Installs
+# Debian's nginx if it is missing (as root). Ctrl-C stops all of it.
+run-prod: install
+	@exec env HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) BIN=$(BIN) bash deploy/run-prod.sh
+
+# run-prod under a dozen slow-body and slow-header connections: every other request must still be
+# answered within 2 s, and SIGINT must stop every process (bench/slow_clients.py --check).
+check-prod: install
+	$(BIN)/python bench/slow_clients.py --check --seconds 8
 
 test: install
 	@mkdir -p var

@@ -196,6 +196,16 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- Behind the reverse proxy (deploy/nginx.conf.template) ----------------------------------
+# Only then are X-Forwarded-* headers believed: nginx replaces Host, X-Forwarded-Host,
+# X-Forwarded-Proto and X-Forwarded-For (the one address it was connected from) with its own, so
+# the client's address is X-Forwarded-For's last (only) entry; REMOTE_ADDR is empty (granian on a
+# unix socket). Without the proxy these headers come from the client and are ignored.
+BEHIND_PROXY = env_bool("MICONSULADO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -223,4 +233,7 @@ MICONSULADO: dict[str, Any] = {
     # PostgreSQL: a booking is first tried as one statement (booking/one_statement.py); off, every
     # booking takes the general path, as on SQLite.
     "ONE_STATEMENT_BOOKING": env_bool("MICONSULADO_ONE_STATEMENT_BOOKING", True),
+    # Requests come through our nginx: the client's address is X-Forwarded-For's last entry, not
+    # REMOTE_ADDR (empty on granian's unix socket).
+    "BEHIND_PROXY": BEHIND_PROXY,
 }
