@@ -37,7 +37,7 @@ run: install
 	  $(BIN)/miconsulado db_worker --interval 1 & \
 	  $(BIN)/miconsulado run_scheduler & \
 	  setsid $(BIN)/granian --interface wsgi miconsulado.wsgi:application --host $(HOST) --port $(PORT) \
-	    --workers $(WORKERS) --blocking-threads 1 --no-ws --access-log --workers-kill-timeout 5 & web=$$!; \
+	    --workers $(WORKERS) --blocking-threads 1 --no-ws --workers-kill-timeout 5 & web=$$!; \
 	  wait -n'
 
 test: install

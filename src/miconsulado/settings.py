@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "miconsulado.core.logs.AccessLogMiddleware",  # first: it sees every answer, even other middleware's
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -196,16 +197,29 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+LOG_LEVEL = os.environ.get("MICONSULADO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Escaping: no client can forge or colour a line (core/logs.py).
+    "formatters": {
+        "plain": {
+            "()": "miconsulado.core.logs.EscapingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("MICONSULADO_LOG_LEVEL", "INFO")},
-    # Django logs every 4xx as a warning. A full slot or a mistyped CURP is the product working
-    # (the access log has them all); in a rush thousands of such lines a second would bury real
-    # errors and cost the CPU the bookings need. 5xx are still logged.
-    "loggers": {"django.request": {"level": os.environ.get("MICONSULADO_REQUEST_LOG_LEVEL", "ERROR")}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django logs every 4xx as a warning. A full slot or a mistyped CURP is the product working
+        # (the access log has them all); in a rush thousands of such lines a second would bury real
+        # errors and cost the CPU the bookings need. 5xx are still logged.
+        "django.request": {"level": os.environ.get("MICONSULADO_REQUEST_LOG_LEVEL", "ERROR")},
+        # One line per request (core/logs.py AccessLogMiddleware), at INFO: off when the log level
+        # is WARNING (as the bench runs) or with MICONSULADO_ACCESS_LOG_LEVEL=WARNING (say, behind
+        # a proxy that keeps its own access log).
+        "miconsulado.access": {"level": os.environ.get("MICONSULADO_ACCESS_LOG_LEVEL", LOG_LEVEL)},
+    },
 }
 
 # --- Domain settings (defaults; each office can override its own in scheduling) -------------
