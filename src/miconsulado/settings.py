@@ -212,6 +212,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Without its default handlers: under DEBUG one printed every django.* record a second
+        # time, bare and unescaped; the records still reach the console handler through the root.
+        "django": {"handlers": []},
         # Django logs every 4xx as a warning. A full slot or a mistyped CURP is the product working
         # (the access log has them all); in a rush thousands of such lines a second would bury real
         # errors and cost the CPU the bookings need. 5xx are still logged.

@@ -127,3 +127,11 @@ def test_a_traceback_keeps_its_lines_but_loses_other_control_characters():
 )
 def test_escape(text, escaped):
     assert escape(text) == escaped
+
+
+def test_django_records_go_through_the_escaping_handler_only():
+    """Django's default console handler (DEBUG only) would print them a second time, unescaped."""
+    assert logging.getLogger("django").handlers == []
+    assert logging.getLogger("django").propagate
+    [handler] = [h for h in logging.getLogger().handlers if h.name == "console"]
+    assert isinstance(handler.formatter, EscapingFormatter)
