@@ -5,6 +5,7 @@ run with the development key.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "miconsulado.core",
     "miconsulado.accounts",
     "miconsulado.catalog",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "miconsulado.core.middleware.ApiEdgeMiddleware",  # after LocaleMiddleware: errors in the caller's language
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a refused login into the lockout page
 ]
 
 ROOT_URLCONF = "miconsulado.urls"
@@ -162,6 +165,31 @@ TASKS = {
     }
 }
 
+# --- Login throttling (django-axes) -----------------------------------------------------------
+# Each wrong password costs ~0.7 s of hashing and guesses would be unlimited: after
+# LOGIN_FAILURE_LIMIT failures of one username from one address, that pair is refused for the
+# cool-off, before any password is hashed (axes' backend comes first), with a 429 and a page in the
+# caller's language (accounts/lockout.py). A pair, so that a guesser can lock neither the user out
+# from elsewhere nor the office that shares the guesser's address. Staff unlock in the admin
+# ("Access attempts") or with `miconsulado axes_reset`. The API's bearer tokens never go through
+# authenticate() and are not counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("MICONSULADO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("MICONSULADO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The cool-off counts from the lock-out: attempts while locked neither extend it nor cost a hash.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "miconsulado.core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "miconsulado.accounts.lockout.lockout_response"
+AXES_VERBOSE = False  # no banner at every process start
+# Its warnings name the address; a username may be a password typed in the wrong field.
+AXES_SENSITIVE_PARAMETERS = ["username"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -223,6 +251,8 @@ LOGGING = {
         # is WARNING (as the bench runs) or with MICONSULADO_ACCESS_LOG_LEVEL=WARNING (say, behind
         # a proxy that keeps its own access log).
         "miconsulado.access": {"level": os.environ.get("MICONSULADO_ACCESS_LOG_LEVEL", LOG_LEVEL)},
+        # axes: the failures and lock-outs (warnings), not its INFO chatter on every attempt.
+        "axes": {"level": "WARNING"},
     },
 }
 
