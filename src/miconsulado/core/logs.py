@@ -100,7 +100,7 @@ class AccessLogMiddleware:
             size = str(len(response.content))
         access_logger.info(
             '%s "%s %s %s" %d %s %.1fms',
-            escape_request_text(client_ip(request)),
+            client_ip(request) or "-",
             escape_request_text(request.method or "-"),
             escape_request_text(target),
             escape_request_text(request.META.get("SERVER_PROTOCOL", "-")),

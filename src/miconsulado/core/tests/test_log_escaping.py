@@ -72,6 +72,13 @@ def test_behind_the_proxy_the_address_is_the_last_forwarded_hop(client, caplog):
     assert access_records(caplog)[0].args[0] == "203.0.113.9"
 
 
+@override_settings(MICONSULADO={**settings.MICONSULADO, "BEHIND_PROXY": True})
+def test_a_forwarded_hop_that_is_not_an_address_is_not_taken(client, caplog):
+    caplog.set_level(logging.INFO, logger="miconsulado.access")
+    client.get("/healthz", HTTP_X_FORWARDED_FOR="203.0.113.9, \x1b[31mred")
+    assert access_records(caplog)[0].args[0] == "127.0.0.1"
+
+
 def test_without_a_proxy_x_forwarded_for_is_ignored(client, caplog):
     caplog.set_level(logging.INFO, logger="miconsulado.access")
     client.get("/healthz", HTTP_X_FORWARDED_FOR="203.0.113.9")
