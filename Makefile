@@ -42,7 +42,7 @@ run: install
 	  setsid $(BIN)/miconsulado db_worker --interval 1 & pids+=($$!); \
 	  setsid $(BIN)/miconsulado run_scheduler & pids+=($$!); \
 	  setsid $(BIN)/granian --interface wsgi miconsulado.wsgi:application --host $(HOST) --port $(PORT) \
-	    --workers $(WORKERS) --blocking-threads 1 --no-ws --access-log --workers-kill-timeout 5 & pids+=($$!); \
+	    --workers $(WORKERS) --blocking-threads 1 --no-ws --workers-kill-timeout 5 & pids+=($$!); \
 	  wait -n'
 
 # The production recipe on this machine (deploy/run-prod.sh): nginx on $(HOST):$(PORT) in front of

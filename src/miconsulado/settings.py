@@ -5,6 +5,7 @@ run with the development key.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "miconsulado.core",
     "miconsulado.accounts",
     "miconsulado.catalog",
@@ -65,16 +67,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "miconsulado.core.logs.AccessLogMiddleware",  # first: it sees every answer, even other middleware's
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "miconsulado.core.middleware.ApiHostMiddleware",  # before the first get_host() (CommonMiddleware)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "miconsulado.core.middleware.ApiEdgeMiddleware",  # after LocaleMiddleware: errors in the caller's language
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a refused login into the lockout page
 ]
 
 ROOT_URLCONF = "miconsulado.urls"
@@ -160,6 +165,31 @@ TASKS = {
     }
 }
 
+# --- Login throttling (django-axes) -----------------------------------------------------------
+# Each wrong password costs ~0.7 s of hashing and guesses would be unlimited: after
+# LOGIN_FAILURE_LIMIT failures of one username from one address, that pair is refused for the
+# cool-off, before any password is hashed (axes' backend comes first), with a 429 and a page in the
+# caller's language (accounts/lockout.py). A pair, so that a guesser can lock neither the user out
+# from elsewhere nor the office that shares the guesser's address. Staff unlock in the admin
+# ("Access attempts") or with `miconsulado axes_reset`. The API's bearer tokens never go through
+# authenticate() and are not counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("MICONSULADO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("MICONSULADO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The cool-off counts from the lock-out: attempts while locked neither extend it nor cost a hash.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "miconsulado.core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "miconsulado.accounts.lockout.lockout_response"
+AXES_VERBOSE = False  # no banner at every process start
+# Its warnings name the address; a username may be a password typed in the wrong field.
+AXES_SENSITIVE_PARAMETERS = ["username"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -206,16 +236,34 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 
+LOG_LEVEL = os.environ.get("MICONSULADO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Escaping: no client can forge or colour a line (core/logs.py).
+    "formatters": {
+        "plain": {
+            "()": "miconsulado.core.logs.EscapingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("MICONSULADO_LOG_LEVEL", "INFO")},
-    # Django logs every 4xx as a warning. A full slot or a mistyped CURP is the product working
-    # (the access log has them all); in a rush thousands of such lines a second would bury real
-    # errors and cost the CPU the bookings need. 5xx are still logged.
-    "loggers": {"django.request": {"level": os.environ.get("MICONSULADO_REQUEST_LOG_LEVEL", "ERROR")}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Without its default handlers: under DEBUG one printed every django.* record a second
+        # time, bare and unescaped; the records still reach the console handler through the root.
+        "django": {"handlers": []},
+        # Django logs every 4xx as a warning. A full slot or a mistyped CURP is the product working
+        # (the access log has them all); in a rush thousands of such lines a second would bury real
+        # errors and cost the CPU the bookings need. 5xx are still logged.
+        "django.request": {"level": os.environ.get("MICONSULADO_REQUEST_LOG_LEVEL", "ERROR")},
+        # One line per request (core/logs.py AccessLogMiddleware), at INFO: off when the log level
+        # is WARNING (as the bench runs) or with MICONSULADO_ACCESS_LOG_LEVEL=WARNING (say, behind
+        # a proxy that keeps its own access log).
+        "miconsulado.access": {"level": os.environ.get("MICONSULADO_ACCESS_LOG_LEVEL", LOG_LEVEL)},
+        # axes: the failures and lock-outs (warnings), not its INFO chatter on every attempt.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Domain settings (defaults; each office can override its own in scheduling) -------------

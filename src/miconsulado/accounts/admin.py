@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
@@ -122,3 +124,34 @@ class ApiTokenAdmin(AdminsOnly):
                 revoke_token(token=token)
                 count += 1
         self.message_user(request, _("Tokens revocados: %(count)d.") % {"count": count}, messages.SUCCESS)
+
+
+# --- Login lock-outs (django-axes): admins see who failed to sign in, and unlock by deleting the
+# access attempts of a username and address (or all: `miconsulado axes_reset`).
+
+
+class AdminsOnlyReadOnly(AdminsOnly):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # rows are written by failed and successful logins only
+
+
+class AccessAttemptAdmin(AdminsOnlyReadOnly, axes_admin.AccessAttemptAdmin):
+    pass
+
+
+class AccessLogAdmin(AdminsOnlyReadOnly, axes_admin.AccessLogAdmin):
+    pass
+
+
+class AccessFailureLogAdmin(AdminsOnlyReadOnly, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+for _model, _model_admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):  # axes' own registration, open to model permissions only
+        admin.site.unregister(_model)
+    admin.site.register(_model, _model_admin)

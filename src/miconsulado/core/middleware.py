@@ -3,15 +3,20 @@ JSON in the one error shape (core/api_errors.py)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 from miconsulado.core.api_errors import BAD_REQUEST, NullCharacter, error_body
 
 API_PREFIX = "/api/"
+
+# Django's own logger for this refusal, so that what silences or routes it applies here too.
+host_logger = logging.getLogger("django.security.DisallowedHost")
+BAD_HOST = _("El encabezado Host de la solicitud no corresponde a este servicio.")
 
 
 class ApiEdgeMiddleware:
@@ -45,3 +50,23 @@ class ApiEdgeMiddleware:
             refused["Allow"] = allowed
             return refused
         return response
+
+
+class ApiHostMiddleware:
+    """A Host (or X-Forwarded-Host) not in ALLOWED_HOSTS, under /api/: the JSON 400 in the caller's
+    language, logged as one warning. Django would answer its HTML page (its debug page under DEBUG)
+    and log an error with a traceback, from the first middleware that reads the host
+    (CommonMiddleware): so this one sits just before it, after LocaleMiddleware. Other pages keep
+    Django's answer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            try:
+                request.get_host()
+            except DisallowedHost as exc:
+                host_logger.warning("API request refused: %s", exc)
+                return JsonResponse(error_body("bad_host", BAD_HOST), status=400)
+        return self.get_response(request)
