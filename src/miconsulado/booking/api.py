@@ -14,7 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Header, Query, Router, Status
 
-from miconsulado.accounts.auth import TokenAuth
+from miconsulado.accounts.auth import OptionalTokenAuth, TokenAuth, caller
+from miconsulado.accounts.callers import Caller
 from miconsulado.booking import curp as curp_rules
 from miconsulado.booking import selectors, services
 from miconsulado.booking.errors import AppointmentNotFound, SlotNotFound
@@ -29,7 +30,6 @@ from miconsulado.booking.schemas import (
 from miconsulado.catalog import selectors as catalog
 from miconsulado.catalog.localtime import office_today, office_zone
 from miconsulado.catalog.models import Office, Procedure
-from miconsulado.core.api_auth import Caller, OptionalTokenAuth, caller
 from miconsulado.core.api_errors import (
     ErrorOut,
     MissingField,
