@@ -851,15 +851,18 @@ def _service_booker() -> Callable[[dict[str, Any]], Any]:
             raise ProcedureNotOffered()
         start = dt.datetime.fromisoformat(payload["start"]).astimezone(dt.UTC)
         # The slot and whether a lapsed hold sits in it, as the API reads them.
-        slot = selectors.slot_at(office=office, procedure=procedure, start=start)
-        slot.office = office  # as the API does: the row it already has
+        found = selectors.slot_at(office=office, procedure=procedure, start=start)
         applicants = [
             ApplicantData(**{**a, "birth_date": dt.date.fromisoformat(a["birth_date"])})
             for a in payload["applicants"]
         ]
         return services.book_appointment(
-            slot=slot, procedure=procedure, applicants=applicants, channel=Channel.API
-        )
+            slot=found.slot,
+            lapsed_hold=found.lapsed_hold,
+            procedure=procedure,
+            applicants=applicants,
+            channel=Channel.API,
+        ).appointment
 
     return book
 

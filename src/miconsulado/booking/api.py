@@ -37,7 +37,6 @@ from miconsulado.core.api_errors import (
     UnknownOffice,
     UnknownProcedure,
 )
-from miconsulado.scheduling.models import Slot
 
 router = Router(tags=["citas"])
 
@@ -68,7 +67,7 @@ def _procedure_named(code: str) -> Procedure:
     return procedure
 
 
-def _slot_at(*, office: Office, procedure: Procedure, start: dt.datetime, field: str) -> Slot:
+def _slot_at(*, office: Office, procedure: Procedure, start: dt.datetime, field: str) -> selectors.SlotAt:
     """The slot starting at `start`: an instant if it carries an offset, else the office's local time."""
     if start.tzinfo is None:
         start = start.replace(tzinfo=office_zone(office))
@@ -76,9 +75,7 @@ def _slot_at(*, office: Office, procedure: Procedure, start: dt.datetime, field:
         instant = start.astimezone(dt.UTC)
     except OverflowError:  # year 1 or 9999 at the edge of a zone: no slot there either
         raise SlotNotFound(field="start") from None
-    slot = selectors.slot_at(office=office, procedure=procedure, start=instant, field=field)
-    slot.office = office  # the same row, already loaded
-    return slot
+    return selectors.slot_at(office=office, procedure=procedure, start=instant, field=field)
 
 
 def _find(who: Caller, code: str, curp: str | None) -> Appointment:
@@ -160,10 +157,11 @@ def create_appointment(
     office = _office_named(payload.office, field="office")
     procedure = _procedure_named(payload.procedure)
     who.ensure_may_book(office)
-    slot = _slot_at(office=office, procedure=procedure, start=payload.start, field="procedure")
+    found = _slot_at(office=office, procedure=procedure, start=payload.start, field="procedure")
     key = (idempotency_key or "").strip() or None
-    appointment = services.book_appointment(
-        slot=slot,
+    booked = services.book_appointment(
+        slot=found.slot,
+        lapsed_hold=found.lapsed_hold,
         procedure=procedure,
         applicants=[a.to_data() for a in payload.applicants],
         channel=who.channel,
@@ -171,10 +169,10 @@ def create_appointment(
         idempotency_key=key,
         fingerprint=services.request_fingerprint(payload.model_dump(mode="json")) if key else "",
     )
-    if getattr(appointment, "replayed", False):
+    if booked.replayed:
         response["Idempotent-Replayed"] = "true"
     curps = _visible_curps(who, *(a.curp for a in payload.applicants))
-    return Status(201, appointment_out(appointment, curps=curps))
+    return Status(201, appointment_out(booked.appointment, curps=curps))
 
 
 @router.get(
@@ -227,9 +225,9 @@ def reschedule_appointment(request: HttpRequest, code: str, payload: RescheduleI
     appointment = _find(who, code, payload.curp)
     office = appointment.office if payload.office is None else _office_named(payload.office, field="office")
     who.ensure_may_book(office)
-    slot = _slot_at(office=office, procedure=appointment.procedure, start=payload.start, field="office")
+    found = _slot_at(office=office, procedure=appointment.procedure, start=payload.start, field="office")
     appointment = services.reschedule_appointment(
-        appointment=appointment, new_slot=slot, channel=who.channel, actor=who.user, force=who.is_staff
+        appointment=appointment, new_slot=found.slot, channel=who.channel, actor=who.user, force=who.is_staff
     )
     return appointment_out(appointment, curps=_visible_curps(who, payload.curp))
 

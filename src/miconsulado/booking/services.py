@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -197,15 +198,14 @@ _ROOM_SQL = """
 """.replace("<lapsed_hold>", lapsed_hold_sql("s"))
 
 
-def _ensure_room(slot: Slot, places: int, *, now: dt.datetime) -> None:
+def _ensure_room(slot: Slot, places: int, *, now: dt.datetime, lapsed_hold: bool | None) -> None:
     """Refuse a full slot before opening a transaction: in a rush, most requests come after the
     last place is gone. Only when the slot as read is full: if it was read with the answer to
-    "does a lapsed hold sit in it?" (`booking.selectors.slot_at`, the API's way), that answer
-    decides; otherwise the database is asked (the read may be old): no room and no lapsed hold
-    that could make some."""
+    "does a lapsed hold sit in it?" (`lapsed_hold`, from `booking.selectors.slot_at`), that answer
+    decides; otherwise (None) the database is asked (the read may be old): no room and no lapsed
+    hold that could make some."""
     if slot.booked + places <= slot.capacity:
         return
-    lapsed_hold = getattr(slot, "lapsed_hold", None)
     if lapsed_hold is not None:
         if not lapsed_hold:
             raise SlotFull()
@@ -331,7 +331,7 @@ def hold_slot(
     if not 1 <= places <= procedure.max_persons:
         raise TooManyApplicants(field="places")
     ensure_bookable(slot=slot, procedure=procedure, now=now)
-    _ensure_room(slot, places, now=now)
+    _ensure_room(slot, places, now=now, lapsed_hold=None)
 
     def write(code: str) -> Appointment:
         appointment = Appointment(
@@ -419,6 +419,15 @@ def _confirm(
     return locked
 
 
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """What book_appointment did: a new appointment, or (`replayed`) the one an earlier request
+    with the same idempotency key made."""
+
+    appointment: Appointment
+    replayed: bool = False
+
+
 def book_appointment(
     *,
     slot: Slot,
@@ -428,22 +437,25 @@ def book_appointment(
     actor: User | None = None,
     idempotency_key: str | None = None,
     fingerprint: str = "",
+    lapsed_hold: bool | None = None,
     now: dt.datetime | None = None,
-) -> Appointment:
+) -> Booked:
     """Hold and confirm in one step (API, agents). With an idempotency key, a retried request returns
-    the appointment the first one made; the same key with a different request is refused."""
+    the appointment the first one made; the same key with a different request is refused.
+    `lapsed_hold`: whether a lapsed hold sat in the slot when it was read (`selectors.slot_at`
+    tells), None if not known."""
     now = now or timezone.now()
     if idempotency_key:
         replay = _replay(idempotency_key, fingerprint)
         if replay is not None:
-            return replay
+            return Booked(replay, replayed=True)
     ensure_applicant_count(procedure=procedure, count=len(applicants))
     ensure_bookable(slot=slot, procedure=procedure, now=now)
     # Room before the applicants: in a rush nearly every request comes after the last place is
     # gone, and checking CURPs, birth dates, e-mail and phone numbers for a place nobody can have
     # was about a fifth of a refusal's cost. A request both for a full slot and malformed is told
     # "full" (409); decision 0005.
-    _ensure_room(slot, len(applicants), now=now)
+    _ensure_room(slot, len(applicants), now=now, lapsed_hold=lapsed_hold)
     cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
     curps = [c.curp for c in cleaned]
 
@@ -488,7 +500,7 @@ def book_appointment(
         ):
             note_availability_changed(office_id=slot.office_id)
             _remember_people(appointment, people)
-            return appointment
+            return Booked(appointment)
 
     def write(code: str) -> Appointment:
         appointment = new(code)
@@ -503,23 +515,23 @@ def book_appointment(
         return appointment
 
     try:
-        return _new_appointment(write, curps=curps, procedure_id=procedure.pk)
+        return Booked(_new_appointment(write, curps=curps, procedure_id=procedure.pk))
     except (IntegrityError, CurpAlreadyBooked):
         # A concurrent retry under the same key may have won the race: answer with its appointment.
         if idempotency_key:
             replay = _replay(idempotency_key, fingerprint)
             if replay is not None:
-                return replay
+                return Booked(replay, replayed=True)
         raise
 
 
 def _replay(key: str, fingerprint: str) -> Appointment | None:
+    """The appointment made under `key`, if any; IdempotencyKeyReused if by a different request."""
     existing = Appointment.objects.filter(idempotency_key=key).first()
     if existing is None:
         return None
     if existing.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused(field="idempotency_key")
-    existing.replayed = True  # type: ignore[attr-defined]
     return existing
 
 

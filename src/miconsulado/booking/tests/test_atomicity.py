@@ -51,7 +51,7 @@ def test_a_crash_mid_reschedule_keeps_the_old_slot(slot, window, procedure, monk
 
     appointment = services.book_appointment(
         slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
-    )
+    ).appointment
     target = make_slot(window)
     monkeypatch.setattr(services, "_record", lambda *a, **k: (_ for _ in ()).throw(Crash()))
     with pytest.raises(Crash):

@@ -67,7 +67,7 @@ def test_200_clients_for_the_last_10_places(setup):
         fresh = Slot.objects.select_related("office", "window").get(pk=slot.pk)
         return services.book_appointment(
             slot=fresh, procedure=procedure, applicants=[people[i]], channel=Channel.API
-        )
+        ).appointment
 
     outcomes = race(book, CLIENTS)
     assert outcomes.count("Appointment") == 10
@@ -88,7 +88,7 @@ def test_same_curp_racing_itself_gets_one_appointment(db):
         fresh = Slot.objects.select_related("office", "window").get(pk=slots[i % 4].pk)
         return services.book_appointment(
             slot=fresh, procedure=procedure, applicants=[person], channel=Channel.WEB
-        )
+        ).appointment
 
     outcomes = race(book, 40)
     assert outcomes.count("Appointment") == 1
@@ -103,11 +103,15 @@ def test_crossing_reschedules_keep_both_counts_right(db):
     window = make_window(office, [procedure], desks=40)
     a, b = make_slot(window, capacity=40), make_slot(window, capacity=40)
     at_a = [
-        services.book_appointment(slot=a, procedure=procedure, applicants=[applicant()], channel=Channel.WEB)
+        services.book_appointment(
+            slot=a, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
+        ).appointment
         for _ in range(15)
     ]
     at_b = [
-        services.book_appointment(slot=b, procedure=procedure, applicants=[applicant()], channel=Channel.WEB)
+        services.book_appointment(
+            slot=b, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
+        ).appointment
         for _ in range(15)
     ]
     moves = [(appt, b) for appt in at_a] + [(appt, a) for appt in at_b]

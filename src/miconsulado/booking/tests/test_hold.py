@@ -106,7 +106,7 @@ def test_a_lapsed_hold_never_blocks_a_booking(slot, procedure):
     # No sweeper has run; the booking releases the lapsed hold itself.
     appointment = services.book_appointment(
         slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.API
-    )
+    ).appointment
     slot.refresh_from_db()
     assert appointment.status == AppointmentStatus.CONFIRMED
     assert slot.booked == 1

@@ -77,7 +77,7 @@ def book(slot, procedure, people, *, one_statement: bool, settings):
     with CaptureQueriesContext(connection) as queries:
         appointment = services.book_appointment(
             slot=fresh, procedure=procedure, applicants=people, channel=Channel.PHONE, now=NOW
-        )
+        ).appointment
     return appointment, [q["sql"] for q in queries.captured_queries]
 
 
@@ -144,7 +144,7 @@ def test_a_lapsed_hold_is_released_for_a_booking(slot, procedure, settings):
     fresh = Slot.objects.select_related("office").get(pk=slot.pk)
     appointment = services.book_appointment(
         slot=fresh, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
-    )
+    ).appointment
     assert appointment.status == AppointmentStatus.CONFIRMED
     assert Slot.objects.get(pk=slot.pk).booked == 1
 

@@ -16,7 +16,9 @@ DB_TASKS = {"default": {"BACKEND": "miconsulado.core.task_backend.DatabaseBacken
 
 
 def book(slot, procedure, person):
-    return services.book_appointment(slot=slot, procedure=procedure, applicants=[person], channel=Channel.WEB)
+    return services.book_appointment(
+        slot=slot, procedure=procedure, applicants=[person], channel=Channel.WEB
+    ).appointment
 
 
 @override_settings(TASKS=DB_TASKS)
