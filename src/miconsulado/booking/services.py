@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,20 +95,14 @@ def request_fingerprint(payload: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-# Take places if they fit. Plain SQL: the one statement every booking runs while it holds the
-# slot's row, and the ORM's UPDATE took several times what the database takes to run it.
-_TAKE_PLACES_SQL = """
-    UPDATE scheduling_slot SET booked = booked + %s
-    WHERE id = %s AND conflict = %s AND withdrawn = %s AND booked + %s <= capacity
-"""
-
-
 def _take_places(slot: Slot, places: int) -> None:
     """Take places with one guarded UPDATE; a full slot updates no row. Expired holds on the slot are
     released first when it looks full, so a lapsed hold never blocks a real booking."""
     for attempt in range(2):
+        # Plain SQL, the one guard both paths run: the one statement every booking runs while it
+        # holds the slot's row, and the ORM's UPDATE took several times what the database takes.
         with connection.cursor() as cursor:
-            cursor.execute(_TAKE_PLACES_SQL, [places, slot.pk, False, False, places])
+            cursor.execute(one_statement.TAKE_PLACES_SQL, one_statement.take_places_params(slot.pk, places))
             taken = cursor.rowcount
         if taken:
             note_availability_changed(office_id=slot.office_id)
@@ -174,8 +168,10 @@ def _new_appointment(
     The unique constraints decide, not reads made beforehand (a read cannot see a concurrent
     writer): a code already in use (about one draw in 10^5 with ten million appointments) means
     another try with a new code; a CURP with an active appointment becomes CurpAlreadyBooked
-    naming it.
+    naming it. A transaction PostgreSQL failed to break a deadlock is run once more: nothing of
+    it was written, and the second run is booked or refused like any other.
     """
+    retried = False
     for _attempt in range(CODE_ATTEMPTS):
         code = codes.new_code()
         try:
@@ -187,6 +183,10 @@ def _new_appointment(
             if Appointment.objects.filter(code=code).exists():
                 continue
             raise
+        except OperationalError as exc:
+            if retried or not one_statement.lost_to_another_transaction(exc):
+                raise
+            retried = True
     raise RuntimeError("could not draw a free confirmation code")
 
 
