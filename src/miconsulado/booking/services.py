@@ -90,6 +90,19 @@ def local_date(slot: Slot) -> dt.date:
     return slot.start.astimezone(ZoneInfo(slot.office.tz)).date()
 
 
+ANONYMOUS_SCOPE = "anonymous"
+
+
+def idempotency_scope(actor: User | None) -> str:
+    """Whose Idempotency-Keys a request's key is one of: its user's (a staff or agent token), or all
+    anonymous callers' (citizens, who carry no identity). Anonymous callers share one scope: a
+    citizen's key is a random UUID, so two citizens drawing the same one is not a practical leak;
+    a key repeated by another caller (another token, or a token and an anonymous call) neither
+    returns the first caller's appointment nor blocks: it books anew."""
+    user = _acting_user(actor)
+    return ANONYMOUS_SCOPE if user is None else f"user:{user.pk}"
+
+
 def request_fingerprint(payload: Any) -> str:
     """A stable digest of a create request, to tell a retry from a different request under the same key."""
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
@@ -430,11 +443,13 @@ def book_appointment(
     fingerprint: str = "",
     now: dt.datetime | None = None,
 ) -> Appointment:
-    """Hold and confirm in one step (API, agents). With an idempotency key, a retried request returns
-    the appointment the first one made; the same key with a different request is refused."""
+    """Hold and confirm in one step (API, agents). With an idempotency key, a retried request of the
+    same caller (`idempotency_scope(actor)`) returns the appointment the first one made; the same
+    key with a different request is refused."""
     now = now or timezone.now()
+    scope = idempotency_scope(actor) if idempotency_key else ""
     if idempotency_key:
-        replay = _replay(idempotency_key, fingerprint)
+        replay = _replay(scope, idempotency_key, fingerprint)
         if replay is not None:
             return replay
     ensure_applicant_count(procedure=procedure, count=len(applicants))
@@ -458,6 +473,7 @@ def book_appointment(
             confirmed_at=now,
             channel=channel,
             created_by=_acting_user(actor),
+            idempotency_scope=scope,
             idempotency_key=idempotency_key or None,
             request_fingerprint=fingerprint,
         )
@@ -507,14 +523,14 @@ def book_appointment(
     except (IntegrityError, CurpAlreadyBooked):
         # A concurrent retry under the same key may have won the race: answer with its appointment.
         if idempotency_key:
-            replay = _replay(idempotency_key, fingerprint)
+            replay = _replay(scope, idempotency_key, fingerprint)
             if replay is not None:
                 return replay
         raise
 
 
-def _replay(key: str, fingerprint: str) -> Appointment | None:
-    existing = Appointment.objects.filter(idempotency_key=key).first()
+def _replay(scope: str, key: str, fingerprint: str) -> Appointment | None:
+    existing = Appointment.objects.filter(idempotency_scope=scope, idempotency_key=key).first()
     if existing is None:
         return None
     if existing.request_fingerprint != fingerprint:
