@@ -341,8 +341,7 @@ def hold_slot(
     """Set places aside while the person fills in the form. Released automatically after `ttl`."""
     now = now or timezone.now()
     ttl = ttl or dt.timedelta(seconds=int(settings.MICONSULADO["HOLD_TTL_SECONDS"]))
-    if not 1 <= places <= procedure.max_persons:
-        raise TooManyApplicants(field="places")
+    ensure_applicant_count(procedure=procedure, count=places, field="places")
     ensure_bookable(slot=slot, procedure=procedure, now=now)
     _ensure_room(slot, places, now=now)
 
