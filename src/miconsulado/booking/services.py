@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from miconsulado.booking import codes, one_statement
 from miconsulado.booking import curp as curp_rules
+from miconsulado.booking import events as announced
 from miconsulado.booking.applicants import (
     ApplicantData,
     CleanApplicant,
@@ -57,7 +58,8 @@ from miconsulado.booking.selectors import lapsed_hold_sql, timing_refusal
 from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
-from miconsulado.core.outbox import QueuedWith, enqueue_on_commit
+from miconsulado.core.events import announce, delivery
+from miconsulado.core.outbox import enqueue_on_commit
 from miconsulado.scheduling.models import Slot
 from miconsulado.scheduling.selectors import schedule_for, serves
 from miconsulado.scheduling.services import note_availability_changed
@@ -321,8 +323,25 @@ def _tasks() -> ModuleType:
     return tasks
 
 
-def _on_commit_confirmed(appointment: Appointment) -> None:
-    enqueue_on_commit(_tasks().appointment_confirmed, appointment.code)
+def _facts(
+    appointment: Appointment,
+    *,
+    slot: Slot,
+    channel: Channel | str,
+    places: int | None = None,
+    office_code: str | None = None,
+) -> dict[str, Any]:
+    """What every event booking announces says (booking.events.AppointmentFacts): about `slot`,
+    at the appointment's office unless told."""
+    return {
+        "appointment": appointment.code,
+        "office": office_code or appointment.office.code,
+        "procedure": appointment.procedure.code,
+        "slot": slot.pk,
+        "slot_start": announced.utc_iso(slot.start),
+        "channel": str(channel),
+        "places": appointment.places if places is None else places,
+    }
 
 
 # --- Holds --------------------------------------------------------------------------------------
@@ -412,7 +431,9 @@ def _confirm(
                 _("El apartado es para %(n)s personas.") % {"n": locked.places}, field="applicants"
             )
         if len(cleaned) < locked.places:
-            _give_back_places(locked.slot_id, locked.places - len(cleaned), office_id=locked.office_id)
+            spare = locked.places - len(cleaned)
+            _give_back_places(locked.slot_id, spare, office_id=locked.office_id)
+            announce(announced.PlacesFreed(**_facts(locked, slot=slot, channel=channel, places=spare)))
             locked.places = len(cleaned)
         _add_applicants(locked, cleaned)
         locked.status = AppointmentStatus.CONFIRMED
@@ -427,7 +448,7 @@ def _confirm(
             curps=[c.curp for c in cleaned],
             **_slot_data(slot),
         )
-        _on_commit_confirmed(locked)
+        announce(announced.AppointmentConfirmed(**_facts(locked, slot=slot, channel=channel)))
     return locked
 
 
@@ -488,6 +509,9 @@ def book_appointment(
             **_slot_data(slot),
         )
 
+    def confirmation(appointment: Appointment) -> announced.AppointmentConfirmed:
+        return announced.AppointmentConfirmed(**_facts(appointment, slot=slot, channel=channel))
+
     if one_statement.available():
         # PostgreSQL: the same rows in one statement when all goes well; anything else (full,
         # closed, a lapsed hold to release, a constraint) goes the general way below.
@@ -499,7 +523,7 @@ def book_appointment(
             people=people,
             parents=_new_parents(people, cleaned),
             event=confirmed(appointment),
-            queued=QueuedWith(_tasks().appointment_confirmed, appointment.code),
+            queued=delivery(confirmation(appointment)),
         ):
             note_availability_changed(office_id=slot.office_id)
             _remember_people(appointment, people)
@@ -510,7 +534,7 @@ def book_appointment(
         rows.insert(appointment)
         _add_applicants(appointment, cleaned)
         rows.insert(confirmed(appointment))
-        _on_commit_confirmed(appointment)
+        announce(confirmation(appointment))
         # The places last, just before COMMIT: the slot's row stays locked for one statement, not
         # for the whole booking, so a rush on one slot is not queued behind other people's inserts.
         # If it turns out full after all, the rows above roll back with it.
@@ -571,6 +595,9 @@ def cancel_appointment(
         )
         _ensure_changeable(locked, now=now, force=force)
         _give_back_places(locked.slot_id, locked.places, office_id=locked.office_id)
+        facts = _facts(locked, slot=locked.slot, channel=channel)
+        announce(announced.AppointmentCancelled(**facts))
+        announce(announced.PlacesFreed(**facts))
         locked.status = AppointmentStatus.CANCELLED
         locked.cancelled_at = now
         locked.hold_expires_at = None
@@ -619,9 +646,20 @@ def reschedule_appointment(
         list(Slot.objects.select_for_update().filter(pk__in=[old_slot.pk, new_slot.pk]).order_by("pk"))
         _take_places(new_slot, locked.places)
         _give_back_places(old_slot.pk, locked.places, office_id=old_slot.office_id)
+        old_office = locked.office
         locked.slot = new_slot
         locked.office = new_slot.office
         locked.save(update_fields=["slot", "office", "updated_at"])
+        left = _facts(locked, slot=old_slot, channel=channel, office_code=old_office.code)
+        announce(
+            announced.AppointmentRescheduled(
+                **_facts(locked, slot=new_slot, channel=channel),
+                previous_office=left["office"],
+                previous_slot=left["slot"],
+                previous_slot_start=left["slot_start"],
+            )
+        )
+        announce(announced.PlacesFreed(**left))
         _record(
             locked,
             AppointmentAction.RESCHEDULED,
@@ -672,12 +710,16 @@ def release_expired_holds(
     """Expire lapsed holds and give their places back; returns how many. Safe to run anywhere, any
     number of times, concurrently: each hold is locked and re-checked before it is released."""
     now = now or timezone.now()
-    lapsed = Appointment.objects.filter(status=AppointmentStatus.HELD, hold_expires_at__lte=now)
+    lapsed = Appointment.objects.filter(
+        status=AppointmentStatus.HELD, hold_expires_at__lte=now
+    ).select_related(*_EXPIRY_RELATED)
     if slot is not None:
         lapsed = lapsed.filter(slot=slot)
     released = 0
     with transaction.atomic():
-        for appointment in lapsed.select_for_update(skip_locked=True).order_by("hold_expires_at")[:limit]:
+        for appointment in lapsed.select_for_update(skip_locked=True, of=("self",)).order_by(
+            "hold_expires_at"
+        )[:limit]:
             _expire(appointment, now=now)
             released += 1
     return released
@@ -688,7 +730,8 @@ def expire_hold(*, appointment_id: int, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         appointment = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related(*_EXPIRY_RELATED)
             .filter(pk=appointment_id, status=AppointmentStatus.HELD, hold_expires_at__lte=now)
             .first()
         )
@@ -698,8 +741,15 @@ def expire_hold(*, appointment_id: int, now: dt.datetime | None = None) -> bool:
     return True
 
 
+# What the events of an expiry name; read with the hold, not locked with it (`of`).
+_EXPIRY_RELATED = ("slot", "office", "procedure")
+
+
 def _expire(appointment: Appointment, *, now: dt.datetime) -> None:
     _give_back_places(appointment.slot_id, appointment.places, office_id=appointment.office_id)
+    facts = _facts(appointment, slot=appointment.slot, channel=Channel.SYSTEM)
+    announce(announced.AppointmentExpired(**facts))
+    announce(announced.PlacesFreed(**facts))
     appointment.status = AppointmentStatus.EXPIRED
     appointment.hold_expires_at = None
     appointment.save(update_fields=["status", "hold_expires_at", "updated_at"])
