@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from miconsulado.booking import codes, one_statement
 from miconsulado.booking import curp as curp_rules
+from miconsulado.booking import events as announced
 from miconsulado.booking.applicants import (
     ApplicantData,
     CleanApplicant,
@@ -58,7 +59,8 @@ from miconsulado.booking.selectors import lapsed_hold_sql, timing_refusal
 from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
-from miconsulado.core.outbox import QueuedWith, enqueue_on_commit
+from miconsulado.core.events import announce, delivery
+from miconsulado.core.outbox import enqueue_on_commit
 from miconsulado.scheduling.models import Slot
 from miconsulado.scheduling.selectors import schedule_for, serves
 from miconsulado.scheduling.services import note_availability_changed
@@ -91,25 +93,32 @@ def local_date(slot: Slot) -> dt.date:
     return slot.start.astimezone(ZoneInfo(slot.office.tz)).date()
 
 
+ANONYMOUS_SCOPE = "anonymous"
+
+
+def idempotency_scope(actor: User | None) -> str:
+    """Whose Idempotency-Keys a request's key is one of: its user's (a staff or agent token), or all
+    anonymous callers' (citizens, who carry no identity). Anonymous callers share one scope: a
+    citizen's key is a random UUID, so two citizens drawing the same one is not a practical leak;
+    a key repeated by another caller (another token, or a token and an anonymous call) neither
+    returns the first caller's appointment nor blocks: it books anew."""
+    user = _acting_user(actor)
+    return ANONYMOUS_SCOPE if user is None else f"user:{user.pk}"
+
+
 def request_fingerprint(payload: Any) -> str:
     """A stable digest of a create request, to tell a retry from a different request under the same key."""
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
-# Take places if they fit. Plain SQL: the one statement every booking runs while it holds the
-# slot's row, and the ORM's UPDATE took several times what the database takes to run it.
-_TAKE_PLACES_SQL = """
-    UPDATE scheduling_slot SET booked = booked + %s
-    WHERE id = %s AND conflict = %s AND withdrawn = %s AND booked + %s <= capacity
-"""
 
 
 def _take_places(slot: Slot, places: int) -> None:
     """Take places with one guarded UPDATE; a full slot updates no row. Expired holds on the slot are
     released first when it looks full, so a lapsed hold never blocks a real booking."""
     for attempt in range(2):
+        # Plain SQL, the one guard both paths run: the one statement every booking runs while it
+        # holds the slot's row, and the ORM's UPDATE took several times what the database takes.
         with connection.cursor() as cursor:
-            cursor.execute(_TAKE_PLACES_SQL, [places, slot.pk, False, False, places])
+            cursor.execute(one_statement.TAKE_PLACES_SQL, one_statement.take_places_params(slot.pk, places))
             taken = cursor.rowcount
         if taken:
             note_availability_changed(office_id=slot.office_id)
@@ -175,8 +184,10 @@ def _new_appointment(
     The unique constraints decide, not reads made beforehand (a read cannot see a concurrent
     writer): a code already in use (about one draw in 10^5 with ten million appointments) means
     another try with a new code; a CURP with an active appointment becomes CurpAlreadyBooked
-    naming it.
+    naming it. A transaction PostgreSQL failed to break a deadlock is run once more: nothing of
+    it was written, and the second run is booked or refused like any other.
     """
+    retried = False
     for _attempt in range(CODE_ATTEMPTS):
         code = codes.new_code()
         try:
@@ -188,6 +199,10 @@ def _new_appointment(
             if Appointment.objects.filter(code=code).exists():
                 continue
             raise
+        except OperationalError as exc:
+            if retried or not one_statement.lost_to_another_transaction(exc):
+                raise
+            retried = True
     raise RuntimeError("could not draw a free confirmation code")
 
 
@@ -308,8 +323,25 @@ def _tasks() -> ModuleType:
     return tasks
 
 
-def _on_commit_confirmed(appointment: Appointment) -> None:
-    enqueue_on_commit(_tasks().appointment_confirmed, appointment.code)
+def _facts(
+    appointment: Appointment,
+    *,
+    slot: Slot,
+    channel: Channel | str,
+    places: int | None = None,
+    office_code: str | None = None,
+) -> dict[str, Any]:
+    """What every event booking announces says (booking.events.AppointmentFacts): about `slot`,
+    at the appointment's office unless told."""
+    return {
+        "appointment": appointment.code,
+        "office": office_code or appointment.office.code,
+        "procedure": appointment.procedure.code,
+        "slot": slot.pk,
+        "slot_start": announced.utc_iso(slot.start),
+        "channel": str(channel),
+        "places": appointment.places if places is None else places,
+    }
 
 
 # --- Holds --------------------------------------------------------------------------------------
@@ -328,8 +360,7 @@ def hold_slot(
     """Set places aside while the person fills in the form. Released automatically after `ttl`."""
     now = now or timezone.now()
     ttl = ttl or dt.timedelta(seconds=int(settings.MICONSULADO["HOLD_TTL_SECONDS"]))
-    if not 1 <= places <= procedure.max_persons:
-        raise TooManyApplicants(field="places")
+    ensure_applicant_count(procedure=procedure, count=places, field="places")
     ensure_bookable(slot=slot, procedure=procedure, now=now)
     _ensure_room(slot, places, now=now, lapsed_hold=None)
 
@@ -400,7 +431,9 @@ def _confirm(
                 _("El apartado es para %(n)s personas.") % {"n": locked.places}, field="applicants"
             )
         if len(cleaned) < locked.places:
-            _give_back_places(locked.slot_id, locked.places - len(cleaned), office_id=locked.office_id)
+            spare = locked.places - len(cleaned)
+            _give_back_places(locked.slot_id, spare, office_id=locked.office_id)
+            announce(announced.PlacesFreed(**_facts(locked, slot=slot, channel=channel, places=spare)))
             locked.places = len(cleaned)
         _add_applicants(locked, cleaned)
         locked.status = AppointmentStatus.CONFIRMED
@@ -415,7 +448,7 @@ def _confirm(
             curps=[c.curp for c in cleaned],
             **_slot_data(slot),
         )
-        _on_commit_confirmed(locked)
+        announce(announced.AppointmentConfirmed(**_facts(locked, slot=slot, channel=channel)))
     return locked
 
 
@@ -440,13 +473,14 @@ def book_appointment(
     lapsed_hold: bool | None = None,
     now: dt.datetime | None = None,
 ) -> Booked:
-    """Hold and confirm in one step (API, agents). With an idempotency key, a retried request returns
-    the appointment the first one made; the same key with a different request is refused.
-    `lapsed_hold`: whether a lapsed hold sat in the slot when it was read (`selectors.slot_at`
-    tells), None if not known."""
+    """Hold and confirm in one step (API, agents). With an idempotency key, a retried request of the
+    same caller (`idempotency_scope(actor)`) returns the appointment the first one made; the same
+    key with a different request is refused. `lapsed_hold`: whether a lapsed hold sat in the slot
+    when it was read (`selectors.slot_at` tells), None if not known."""
     now = now or timezone.now()
+    scope = idempotency_scope(actor) if idempotency_key else ""
     if idempotency_key:
-        replay = _replay(idempotency_key, fingerprint)
+        replay = _replay(scope, idempotency_key, fingerprint)
         if replay is not None:
             return Booked(replay, replayed=True)
     ensure_applicant_count(procedure=procedure, count=len(applicants))
@@ -470,6 +504,7 @@ def book_appointment(
             confirmed_at=now,
             channel=channel,
             created_by=_acting_user(actor),
+            idempotency_scope=scope,
             idempotency_key=idempotency_key or None,
             request_fingerprint=fingerprint,
         )
@@ -485,6 +520,9 @@ def book_appointment(
             **_slot_data(slot),
         )
 
+    def confirmation(appointment: Appointment) -> announced.AppointmentConfirmed:
+        return announced.AppointmentConfirmed(**_facts(appointment, slot=slot, channel=channel))
+
     if one_statement.available():
         # PostgreSQL: the same rows in one statement when all goes well; anything else (full,
         # closed, a lapsed hold to release, a constraint) goes the general way below.
@@ -496,7 +534,7 @@ def book_appointment(
             people=people,
             parents=_new_parents(people, cleaned),
             event=confirmed(appointment),
-            queued=QueuedWith(_tasks().appointment_confirmed, appointment.code),
+            queued=delivery(confirmation(appointment)),
         ):
             note_availability_changed(office_id=slot.office_id)
             _remember_people(appointment, people)
@@ -507,7 +545,7 @@ def book_appointment(
         rows.insert(appointment)
         _add_applicants(appointment, cleaned)
         rows.insert(confirmed(appointment))
-        _on_commit_confirmed(appointment)
+        announce(confirmation(appointment))
         # The places last, just before COMMIT: the slot's row stays locked for one statement, not
         # for the whole booking, so a rush on one slot is not queued behind other people's inserts.
         # If it turns out full after all, the rows above roll back with it.
@@ -519,15 +557,16 @@ def book_appointment(
     except (IntegrityError, CurpAlreadyBooked):
         # A concurrent retry under the same key may have won the race: answer with its appointment.
         if idempotency_key:
-            replay = _replay(idempotency_key, fingerprint)
+            replay = _replay(scope, idempotency_key, fingerprint)
             if replay is not None:
                 return Booked(replay, replayed=True)
         raise
 
 
-def _replay(key: str, fingerprint: str) -> Appointment | None:
-    """The appointment made under `key`, if any; IdempotencyKeyReused if by a different request."""
-    existing = Appointment.objects.filter(idempotency_key=key).first()
+def _replay(scope: str, key: str, fingerprint: str) -> Appointment | None:
+    """The appointment made under `key` in `scope`, if any; IdempotencyKeyReused if by a different
+    request."""
+    existing = Appointment.objects.filter(idempotency_scope=scope, idempotency_key=key).first()
     if existing is None:
         return None
     if existing.request_fingerprint != fingerprint:
@@ -568,6 +607,9 @@ def cancel_appointment(
         )
         _ensure_changeable(locked, now=now, force=force)
         _give_back_places(locked.slot_id, locked.places, office_id=locked.office_id)
+        facts = _facts(locked, slot=locked.slot, channel=channel)
+        announce(announced.AppointmentCancelled(**facts))
+        announce(announced.PlacesFreed(**facts))
         locked.status = AppointmentStatus.CANCELLED
         locked.cancelled_at = now
         locked.hold_expires_at = None
@@ -616,9 +658,20 @@ def reschedule_appointment(
         list(Slot.objects.select_for_update().filter(pk__in=[old_slot.pk, new_slot.pk]).order_by("pk"))
         _take_places(new_slot, locked.places)
         _give_back_places(old_slot.pk, locked.places, office_id=old_slot.office_id)
+        old_office = locked.office
         locked.slot = new_slot
         locked.office = new_slot.office
         locked.save(update_fields=["slot", "office", "updated_at"])
+        left = _facts(locked, slot=old_slot, channel=channel, office_code=old_office.code)
+        announce(
+            announced.AppointmentRescheduled(
+                **_facts(locked, slot=new_slot, channel=channel),
+                previous_office=left["office"],
+                previous_slot=left["slot"],
+                previous_slot_start=left["slot_start"],
+            )
+        )
+        announce(announced.PlacesFreed(**left))
         _record(
             locked,
             AppointmentAction.RESCHEDULED,
@@ -669,12 +722,16 @@ def release_expired_holds(
     """Expire lapsed holds and give their places back; returns how many. Safe to run anywhere, any
     number of times, concurrently: each hold is locked and re-checked before it is released."""
     now = now or timezone.now()
-    lapsed = Appointment.objects.filter(status=AppointmentStatus.HELD, hold_expires_at__lte=now)
+    lapsed = Appointment.objects.filter(
+        status=AppointmentStatus.HELD, hold_expires_at__lte=now
+    ).select_related(*_EXPIRY_RELATED)
     if slot is not None:
         lapsed = lapsed.filter(slot=slot)
     released = 0
     with transaction.atomic():
-        for appointment in lapsed.select_for_update(skip_locked=True).order_by("hold_expires_at")[:limit]:
+        for appointment in lapsed.select_for_update(skip_locked=True, of=("self",)).order_by(
+            "hold_expires_at"
+        )[:limit]:
             _expire(appointment, now=now)
             released += 1
     return released
@@ -685,7 +742,8 @@ def expire_hold(*, appointment_id: int, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         appointment = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related(*_EXPIRY_RELATED)
             .filter(pk=appointment_id, status=AppointmentStatus.HELD, hold_expires_at__lte=now)
             .first()
         )
@@ -695,8 +753,15 @@ def expire_hold(*, appointment_id: int, now: dt.datetime | None = None) -> bool:
     return True
 
 
+# What the events of an expiry name; read with the hold, not locked with it (`of`).
+_EXPIRY_RELATED = ("slot", "office", "procedure")
+
+
 def _expire(appointment: Appointment, *, now: dt.datetime) -> None:
     _give_back_places(appointment.slot_id, appointment.places, office_id=appointment.office_id)
+    facts = _facts(appointment, slot=appointment.slot, channel=Channel.SYSTEM)
+    announce(announced.AppointmentExpired(**facts))
+    announce(announced.PlacesFreed(**facts))
     appointment.status = AppointmentStatus.EXPIRED
     appointment.hold_expires_at = None
     appointment.save(update_fields=["status", "hold_expires_at", "updated_at"])

@@ -12,6 +12,8 @@ import pytest
 from django.db import close_old_connections, connection
 from django.test import Client
 
+from miconsulado.accounts.models import Role
+from miconsulado.accounts.tests.factories import make_user
 from miconsulado.booking import services
 from miconsulado.booking.errors import CurpAlreadyBooked, SlotFull
 from miconsulado.booking.models import Applicant, Appointment
@@ -170,3 +172,36 @@ def test_same_curp_racing_itself_over_http_gets_one_appointment(setup):
     assert sum(1 for status, _ in answers if status == 201) == 1
     assert sorted({a for a in answers if a[0] != 201}) == [(409, "curp_already_booked")]
     assert Slot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_retries_racing_under_one_key_get_their_own_callers_appointment(setup):
+    """Two agents' clients each retry at once under the same key: one appointment per agent, and
+    every retry answered with its own agent's (never the other's, never an error)."""
+    procedure, slot = setup
+    agents = [make_user(Role.AGENT), make_user(Role.AGENT)]
+    people = [applicant(), applicant()]
+    answers = {}
+
+    def book(i):
+        fresh = Slot.objects.select_related("office", "window").get(pk=slot.pk)
+        appointment = services.book_appointment(
+            slot=fresh,
+            procedure=procedure,
+            applicants=[people[i % 2]],
+            channel=Channel.PHONE,
+            actor=agents[i % 2],
+            idempotency_key="the-same-key",
+            fingerprint="the-same-body",
+        ).appointment
+        answers[i] = appointment.pk
+        return appointment
+
+    outcomes = race(book, 20)
+    assert outcomes == ["Appointment"] * 20
+    mine = {
+        agent.pk: Appointment.objects.get(created_by=agent, idempotency_key="the-same-key").pk
+        for agent in agents
+    }
+    assert all(answers[i] == mine[agents[i % 2].pk] for i in range(20))
+    slot.refresh_from_db()
+    assert slot.booked == 2
