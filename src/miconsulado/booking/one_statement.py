@@ -36,7 +36,7 @@ from miconsulado.core import rows
 from miconsulado.core.outbox import QueuedWith
 from miconsulado.scheduling.models import Slot
 
-# The guard on a slot's places, for both paths (services._take_places and the `taken` part below):
+# The guard on a slot's places, for both paths (writes.take_places and the `taken` part below):
 # take `places` only if they fit and the slot is still open. Parameters: take_places_params().
 TAKE_PLACES_SQL = (
     "UPDATE scheduling_slot SET booked = booked + %s"
