@@ -94,30 +94,26 @@ def queries_per_booking(seed: Seed) -> dict[str, Any]:
 
 
 def _service_booker() -> Callable[[dict[str, Any]], Any]:
-    """What the API handler does for a POST, minus HTTP, auth and JSON: look up office, procedure
-    and slot the way booking/api.py does, then call the service."""
-    from miconsulado.booking import selectors, services
+    """What the API handler does for a POST, minus HTTP, auth and JSON: one call to
+    booking.requests, which finds office, procedure and slot and calls the service."""
+    from miconsulado.accounts.callers import Caller
+    from miconsulado.booking import requests
     from miconsulado.booking.applicants import ApplicantData
-    from miconsulado.booking.errors import ProcedureNotOffered
-    from miconsulado.catalog import selectors as catalog
-    from miconsulado.core.channels import Channel
+
+    citizen = Caller(None)
 
     def book(payload: dict[str, Any]) -> Any:
-        office = catalog.get_office(payload["office"])
-        procedure = catalog.get_procedure(payload["procedure"])
-        if office is None or procedure is None:
-            raise ProcedureNotOffered()
-        start = dt.datetime.fromisoformat(payload["start"]).astimezone(dt.UTC)
-        # The slot and whether a lapsed hold sits in it, as the API reads them.
-        slot = selectors.slot_at(office=office, procedure=procedure, start=start)
-        slot.office = office  # as the API does: the row it already has
         applicants = [
             ApplicantData(**{**a, "birth_date": dt.date.fromisoformat(a["birth_date"])})
             for a in payload["applicants"]
         ]
-        return services.book_appointment(
-            slot=slot, procedure=procedure, applicants=applicants, channel=Channel.API
-        )
+        return requests.book(
+            caller=citizen,
+            office=payload["office"],
+            procedure=payload["procedure"],
+            start=dt.datetime.fromisoformat(payload["start"]),
+            applicants=applicants,
+        ).appointment
 
     return book
 

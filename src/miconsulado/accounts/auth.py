@@ -1,15 +1,16 @@
-"""Authentication for the API (bearer tokens) and role checks the edges share."""
+"""Authentication for the API (bearer tokens), and the Caller of an API operation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
-from miconsulado.accounts.models import Role, User
-from miconsulado.accounts.selectors import managed_office_ids, user_for_token
-from miconsulado.catalog.models import Office
-from miconsulado.core.errors import Forbidden
+from miconsulado.accounts.callers import Caller, caller_for
+from miconsulado.accounts.models import User
+from miconsulado.accounts.selectors import user_for_token
 
 
 class TokenAuth(HttpBearer):
@@ -23,22 +24,31 @@ class TokenAuth(HttpBearer):
         return user
 
 
-def require_roles(user: object, *roles: str) -> User:
-    """The user, if active and holding one of the roles; else Forbidden.
+class Anonymous:
+    """request.auth of a call without a token (truthy: ninja treats a falsy result as refused)."""
 
-    Superusers and the admin role pass every check: they may do anything.
-    """
-    if not isinstance(user, User) or not user.is_active:
-        raise Forbidden(_("Se requiere una cuenta de personal activa."))
-    if user.is_superuser or user.role == Role.ADMIN or user.role in roles:
+    def __repr__(self) -> str:
+        return "Anonymous"
+
+
+ANONYMOUS = Anonymous()
+
+
+class OptionalTokenAuth(TokenAuth):
+    """For operations citizens use too. No Authorization header: anonymous. A header that does not
+    authenticate: 401, never a silent fall-back to anonymous."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.headers.get(self.header):
+            return ANONYMOUS
+        user = super().__call__(request)
+        if user is None:
+            raise AuthenticationError()
         return user
-    raise Forbidden(_("Su rol no permite esta acción."))
 
 
-def require_office_access(user: User, office: Office) -> None:
-    """Consular staff act only on their own offices. Other roles are limited by require_roles
-    (agents book for every office, so they pass here)."""
-    if user.role == Role.CONSULAR_STAFF and not user.is_superuser:
-        ids = managed_office_ids(user)
-        if ids is not None and office.pk not in ids:
-            raise Forbidden(_("Sólo puede atender las oficinas que tiene asignadas."))
+def caller(request: HttpRequest) -> Caller:
+    """The caller of an operation authenticated with OptionalTokenAuth or TokenAuth: the token's
+    user (who must hold one of the caller roles: Forbidden otherwise), or a citizen on the API."""
+    auth = getattr(request, "auth", None)
+    return caller_for(auth if isinstance(auth, User) else None)

@@ -1,8 +1,9 @@
 """Appointments over JSON: create, look up, cancel, reschedule, and the office's list for a day.
 
-Thin: parse, find the rows by code, call the booking service, render. Citizens prove an appointment
-is theirs with its code and a CURP in it; a staff or agent token may omit the CURP (consular staff
-only for their own offices: elsewhere the appointment does not exist for them).
+Thin: parse, one call to booking.requests (which finds the rows, checks the caller and calls the
+booking service, as for every channel), render. Citizens prove an appointment is theirs with its
+code and a CURP in it; a staff or agent token may omit the CURP (consular staff only for their own
+offices: elsewhere the appointment does not exist for them).
 """
 
 from __future__ import annotations
@@ -11,13 +12,10 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Header, Query, Router, Status
 
-from miconsulado.accounts.auth import TokenAuth
-from miconsulado.booking import curp as curp_rules
-from miconsulado.booking import selectors, services
-from miconsulado.booking.errors import AppointmentNotFound, SlotNotFound
+from miconsulado.accounts.auth import OptionalTokenAuth, TokenAuth, caller
+from miconsulado.booking import requests, services
 from miconsulado.booking.models import Appointment
 from miconsulado.booking.schemas import (
     AppointmentIn,
@@ -26,18 +24,8 @@ from miconsulado.booking.schemas import (
     DayAppointmentsOut,
     RescheduleIn,
 )
-from miconsulado.catalog import selectors as catalog
-from miconsulado.catalog.localtime import office_today, office_zone
-from miconsulado.catalog.models import Office, Procedure
-from miconsulado.core.api_auth import Caller, OptionalTokenAuth, caller
-from miconsulado.core.api_errors import (
-    ErrorOut,
-    MissingField,
-    OfficeNotFound,
-    UnknownOffice,
-    UnknownProcedure,
-)
-from miconsulado.scheduling.models import Slot
+from miconsulado.catalog.localtime import office_zone
+from miconsulado.core.api_errors import ErrorOut
 
 router = Router(tags=["citas"])
 
@@ -49,60 +37,6 @@ TOKEN_OPTIONAL: dict[str, Any] = {"security": [{}]}
 
 def _errors(*statuses: int) -> dict[int, Any]:
     return dict.fromkeys(statuses, ErrorOut)
-
-
-# --- Parsing ----------------------------------------------------------------------------------
-
-
-def _office_named(code: str, *, field: str) -> Office:
-    office = catalog.get_office(code)
-    if office is None:
-        raise UnknownOffice(field=field)
-    return office
-
-
-def _procedure_named(code: str) -> Procedure:
-    procedure = catalog.get_procedure(code)
-    if procedure is None:
-        raise UnknownProcedure(field="procedure")
-    return procedure
-
-
-def _slot_at(*, office: Office, procedure: Procedure, start: dt.datetime, field: str) -> Slot:
-    """The slot starting at `start`: an instant if it carries an offset, else the office's local time."""
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=office_zone(office))
-    try:
-        instant = start.astimezone(dt.UTC)
-    except OverflowError:  # year 1 or 9999 at the edge of a zone: no slot there either
-        raise SlotNotFound(field="start") from None
-    slot = selectors.slot_at(office=office, procedure=procedure, start=instant, field=field)
-    slot.office = office  # the same row, already loaded
-    return slot
-
-
-def _find(who: Caller, code: str, curp: str | None) -> Appointment:
-    """The appointment the caller may see: by code and CURP for citizens; by code alone (or with a
-    CURP, which must then match) for staff and agents, within the offices they reach."""
-    if who.is_anonymous:
-        if not curp:
-            raise MissingField("curp")
-        return selectors.appointment_for_citizen(code=code, curp=curp)
-    appointment = (
-        selectors.appointment_for_citizen(code=code, curp=curp)
-        if curp
-        else selectors.appointment_by_code(code=code)
-    )
-    if not who.reaches(appointment.office):
-        raise AppointmentNotFound()
-    return appointment
-
-
-def _visible_curps(who: Caller, *curps: str | None) -> set[str] | None:
-    """CURPs the response may show: what the citizen sent; all of them for staff and agents."""
-    if not who.is_anonymous:
-        return None
-    return {curp_rules.compact(c) for c in curps if c}
 
 
 # --- Rendering --------------------------------------------------------------------------------
@@ -157,24 +91,20 @@ def create_appointment(
     """Reserve and confirm in one step. Without a token the channel is `api`; an agent's token books
     by phone (`phone`), a consular staff token (own offices only), supervisor or admin as `staff`."""
     who = caller(request)
-    office = _office_named(payload.office, field="office")
-    procedure = _procedure_named(payload.procedure)
-    who.ensure_may_book(office)
-    slot = _slot_at(office=office, procedure=procedure, start=payload.start, field="procedure")
     key = (idempotency_key or "").strip() or None
-    appointment = services.book_appointment(
-        slot=slot,
-        procedure=procedure,
+    booked = requests.book(
+        caller=who,
+        office=payload.office,
+        procedure=payload.procedure,
+        start=payload.start,
         applicants=[a.to_data() for a in payload.applicants],
-        channel=who.channel,
-        actor=who.user,
         idempotency_key=key,
         fingerprint=services.request_fingerprint(payload.model_dump(mode="json")) if key else "",
     )
-    if getattr(appointment, "replayed", False):
+    if booked.replayed:
         response["Idempotent-Replayed"] = "true"
-    curps = _visible_curps(who, *(a.curp for a in payload.applicants))
-    return Status(201, appointment_out(appointment, curps=curps))
+    curps = requests.visible_curps(who, *(a.curp for a in payload.applicants))
+    return Status(201, appointment_out(booked.appointment, curps=curps))
 
 
 @router.get(
@@ -187,8 +117,8 @@ def create_appointment(
 def get_appointment(request: HttpRequest, code: str, curp: str | None = Query(None)) -> dict[str, Any]:
     """A wrong CURP gets the same 404 as a wrong code. Staff and agent tokens may omit the CURP."""
     who = caller(request)
-    appointment = _find(who, code, curp)
-    return appointment_out(appointment, curps=_visible_curps(who, curp))
+    appointment = requests.look_up(caller=who, code=code, curp=curp)
+    return appointment_out(appointment, curps=requests.visible_curps(who, curp))
 
 
 @router.post(
@@ -202,15 +132,8 @@ def cancel_appointment(request: HttpRequest, code: str, payload: CancelIn) -> di
     """Up to the office's cut-off before the appointment (24 h by default); consular staff,
     supervisors and admins may cancel at any time."""
     who = caller(request)
-    appointment = _find(who, code, payload.curp)
-    appointment = services.cancel_appointment(
-        appointment=appointment,
-        channel=who.channel,
-        actor=who.user,
-        reason=payload.reason.strip(),
-        force=who.is_staff,
-    )
-    return appointment_out(appointment, curps=_visible_curps(who, payload.curp))
+    appointment = requests.cancel(caller=who, code=code, curp=payload.curp, reason=payload.reason)
+    return appointment_out(appointment, curps=requests.visible_curps(who, payload.curp))
 
 
 @router.post(
@@ -224,14 +147,10 @@ def reschedule_appointment(request: HttpRequest, code: str, payload: RescheduleI
     """Move to another start (and optionally another office). The new place is secured before the old
     one is released; on any error the appointment stays where it was."""
     who = caller(request)
-    appointment = _find(who, code, payload.curp)
-    office = appointment.office if payload.office is None else _office_named(payload.office, field="office")
-    who.ensure_may_book(office)
-    slot = _slot_at(office=office, procedure=appointment.procedure, start=payload.start, field="office")
-    appointment = services.reschedule_appointment(
-        appointment=appointment, new_slot=slot, channel=who.channel, actor=who.user, force=who.is_staff
+    appointment = requests.reschedule(
+        caller=who, code=code, curp=payload.curp, start=payload.start, office=payload.office
     )
-    return appointment_out(appointment, curps=_visible_curps(who, payload.curp))
+    return appointment_out(appointment, curps=requests.visible_curps(who, payload.curp))
 
 
 @router.get(
@@ -249,15 +168,10 @@ def office_appointments(
 ) -> dict[str, Any]:
     """The day's active appointments (token of an agent, a supervisor, an admin, or consular staff
     of that office)."""
-    who = caller(request)
-    office = catalog.get_office(code, include_inactive=True)
-    if office is None:
-        raise OfficeNotFound()
-    who.ensure_may_book(office)
-    day = date or office_today(office, timezone.now())
-    appointments = selectors.appointments_on(office=office, day=day)
+    listed = requests.office_day(caller=caller(request), office=code, day=date)
+    office = listed.office
     return {
         "office": {"code": office.code, "name": office.name, "tz": office.tz},
-        "date": day,
-        "appointments": [appointment_out(a, curps=None) for a in appointments],
+        "date": listed.day,
+        "appointments": [appointment_out(a, curps=None) for a in listed.appointments],
     }

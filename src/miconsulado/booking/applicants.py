@@ -77,17 +77,17 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def ensure_applicant_count(*, procedure: Procedure, count: int) -> None:
-    """At least one applicant, and no more than the procedure admits per appointment."""
-    if not count:
+def ensure_applicant_count(*, procedure: Procedure, count: int, field: str = "applicants") -> None:
+    """At least one applicant, and no more than the procedure admits per appointment: the people
+    of a booking, or the places of a hold (`field` names what the caller sent)."""
+    if count < 1:
         raise InvalidApplicants(
-            _("Indique al menos un solicitante."),
-            errors={"applicants": [_("Indique al menos un solicitante.")]},
+            _("Indique al menos un solicitante."), errors={field: [_("Indique al menos un solicitante.")]}
         )
     if count > procedure.max_persons:
         raise TooManyApplicants(
             _("Este trámite admite como máximo %(n)s personas por cita.") % {"n": procedure.max_persons},
-            field="applicants",
+            field=field,
         )
 
 

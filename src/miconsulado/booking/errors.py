@@ -88,3 +88,14 @@ class CancellationWindowClosed(Conflict):
 class IdempotencyKeyReused(Invalid):
     code = "idempotency_key_reused"
     default_message = _("Esa clave de idempotencia ya se usó con otra solicitud.")
+
+
+class CurpRequired(Invalid):
+    """A citizen looks up or changes an appointment with its code and a CURP in it; staff and agents
+    may omit the CURP. Said as a missing field of the request is."""
+
+    code = "validation_error"
+    default_message = _("Revise los datos enviados: hay campos con errores.")
+
+    def __init__(self, field: str = "curp") -> None:
+        super().__init__(errors={field: [_("Este campo es obligatorio.")]})

@@ -50,7 +50,10 @@ class Appointment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    # A client's Idempotency-Key is unique only among the requests of the same caller (its scope,
+    # booking.services.idempotency_scope): one caller's key neither answers nor blocks another's.
+    idempotency_scope = models.CharField(max_length=30, blank=True, default="")
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001  # NULL: no key
     request_fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -66,6 +69,12 @@ class Appointment(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="held") | Q(hold_expires_at__isnull=False),
                 name="appointment_hold_expiry",
+            ),
+            # Partial: a booking without a key (most of them) writes no entry here.
+            models.UniqueConstraint(
+                fields=["idempotency_scope", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="appointment_idempotency_key_in_scope",
             ),
         ]
         indexes = [

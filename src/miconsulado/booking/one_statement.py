@@ -28,13 +28,34 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connections, transaction
 from django.db.models import Model
 
 from miconsulado.booking.models import Applicant, Appointment, AppointmentEvent, Parent
 from miconsulado.core import rows
 from miconsulado.core.outbox import QueuedWith
 from miconsulado.scheduling.models import Slot
+
+# The guard on a slot's places, for both paths (writes.take_places and the `taken` part below):
+# take `places` only if they fit and the slot is still open. Parameters: take_places_params().
+TAKE_PLACES_SQL = (
+    "UPDATE scheduling_slot SET booked = booked + %s"
+    " WHERE id = %s AND conflict = %s AND withdrawn = %s AND booked + %s <= capacity"
+)
+
+
+def take_places_params(slot_id: int, places: int) -> list[Any]:
+    return [places, slot_id, False, False, places]
+
+
+# SQLSTATEs of a transaction PostgreSQL gave up on because of another one: deadlock_detected,
+# serialization_failure. Nothing was wrong with it; run again, it can succeed (or be refused cleanly).
+_LOST_TO_ANOTHER = frozenset({"40P01", "40001"})
+
+
+def lost_to_another_transaction(exc: OperationalError) -> bool:
+    """The database failed the statement to break a deadlock or a serialisation conflict."""
+    return getattr(exc.__cause__, "sqlstate", None) in _LOST_TO_ANOTHER
 
 
 def available(using: str = DEFAULT_DB_ALIAS) -> bool:
@@ -63,9 +84,7 @@ def _statement(using: str, applicants: int, parent_positions: tuple[int, ...], t
         return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {selects}"
 
     parts = [
-        # The same guard as the general path's _TAKE_PLACES_SQL.
-        "taken AS (UPDATE scheduling_slot SET booked = booked + %s WHERE id = %s AND conflict = %s"
-        " AND withdrawn = %s AND booked + %s <= capacity RETURNING id)",
+        f"taken AS ({TAKE_PLACES_SQL} RETURNING id)",
         f"appointment AS ({insert(Appointment, 'taken', slot='taken.id')} RETURNING id)",
         f"applicants AS ({insert(Applicant, 'appointment', [''] * applicants, appointment='appointment.id')}"
         " RETURNING id, position)",
@@ -97,18 +116,18 @@ def write_booking(
     queued: QueuedWith,
     using: str = DEFAULT_DB_ALIAS,
 ) -> bool:
-    """Take `appointment.places` in `slot` and write the appointment with its people (in position
-    order), their parents (whose `applicant` is one of `people`), its history event and the row
-    that queues `queued`, all or nothing. False: nothing was written; use the general path."""
+    """Take `appointment.places` in `slot` and write the appointment with its people (inserted in
+    the order given: CURP order, so that two bookings sharing CURPs lock their index entries in the
+    same order, decision 0001), their parents (whose `applicant` is one of `people`), its history
+    event and the row that queues `queued`, all or nothing. False: nothing was written (no room, a
+    constraint, or the database broke a deadlock with it); use the general path."""
     if not people:
         return False
     connection = connections[using]
-    people = sorted(people, key=lambda person: person.position)
     positions = {id(person): person.position for person in people}
     parents = sorted(parents, key=lambda parent: positions[id(parent.applicant)])
     task_row = queued.row
-    places = appointment.places
-    params: list[Any] = [places, slot.pk, False, False, places]
+    params: list[Any] = take_places_params(slot.pk, appointment.places)
     params += rows.values(appointment, connection, skip=("slot",))
     for person in people:
         params += rows.values(person, connection, skip=("appointment",))
@@ -128,11 +147,16 @@ def write_booking(
             written = cursor.fetchone()
     except IntegrityError:
         return False
+    except OperationalError as exc:
+        if lost_to_another_transaction(exc):
+            return False
+        raise
     if written is None:
         return False
     appointment_id, people_ids, parent_ids, event_id = written
     rows.saved(appointment, appointment_id, using=using)
-    for person, key in zip(people, people_ids, strict=True):
+    # The keys come back in position order.
+    for person, key in zip(sorted(people, key=lambda p: p.position), people_ids, strict=True):
         person.appointment = appointment
         rows.saved(person, key, using=using)
     for parent, key in zip(parents, parent_ids, strict=True):

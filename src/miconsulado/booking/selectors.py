@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -70,6 +71,16 @@ _SLOT_AND_LAPSED_HOLD_SQL = """
 """.replace("<lapsed_hold>", lapsed_hold_sql("found"))
 
 
+@dataclass(frozen=True, slots=True)
+class SlotAt:
+    """A slot found by its start, and what was read with it."""
+
+    slot: Slot  # its office loaded: the one it was looked up in
+    # Whether a hold past its expiry (not yet released) sat in it when read: the booking service
+    # then refuses a full slot without asking the database again (book_appointment's lapsed_hold).
+    lapsed_hold: bool
+
+
 def slot_at(
     *,
     office: Office,
@@ -77,12 +88,12 @@ def slot_at(
     start: dt.datetime,
     field: str = "procedure",
     now: dt.datetime | None = None,
-) -> Slot:
+) -> SlotAt:
     """The slot of `procedure` starting at the instant `start`, full or not; or the error that says
     why there is none (`field` names the request field blamed when the office does not offer the
-    procedure). Read with it, in the same statement, `lapsed_hold`: whether a hold past its expiry
-    still sits in it — so that the service can refuse a full slot without asking again (one round
-    trip for the refusals that make up most of a rush)."""
+    procedure). Read with it, in the same statement, whether a hold past its expiry still sits in
+    it — so that the service can refuse a full slot without asking again (one round trip for the
+    refusals that make up most of a rush)."""
     now = now or timezone.now()
     windows = serving_windows(office=office, procedure=procedure)
     row = None
@@ -100,8 +111,10 @@ def slot_at(
             raise ProcedureNotOffered(_("Esta oficina no ofrece ese trámite."), field=field)
         raise why_no_slot(office=office, procedure=procedure, start=start, now=now)
     slot = slot_from_row(row[:-1])
-    slot.lapsed_hold = bool(row[-1])  # type: ignore[attr-defined]
-    return slot
+    # The slot is one of `office`'s windows: its office is the row the caller has, cached as the
+    # ORM caches a loaded relation, so the booking reads it without a query.
+    Slot.office.field.set_cached_value(slot, office)
+    return SlotAt(slot, lapsed_hold=bool(row[-1]))
 
 
 def why_no_slot(

@@ -4,7 +4,8 @@ call these; a booking by phone and one on the web travel the same way.
 Capacity is guarded by the database: places are taken with a conditional UPDATE
 (`booked + n <= capacity`) under a CHECK constraint, and a partial unique index allows one active
 appointment per CURP and procedure. Each function is one transaction; nothing half-done survives a
-crash or an error.
+crash or an error. The rules and the order of the writes are here; how rows are built and written
+(the SQL, the confirmation code's retries) is in booking.writes.
 """
 
 from __future__ import annotations
@@ -13,19 +14,19 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from miconsulado.booking import codes, one_statement
-from miconsulado.booking import curp as curp_rules
+from miconsulado.booking import codes, one_statement, writes
+from miconsulado.booking import events as announced
 from miconsulado.booking.applicants import (
     ApplicantData,
     CleanApplicant,
@@ -36,11 +37,9 @@ from miconsulado.booking.errors import (
     CancellationWindowClosed,
     CurpAlreadyBooked,
     HoldExpired,
-    IdempotencyKeyReused,
     NotActive,
     NotConfirmable,
     ProcedureNotOffered,
-    SlotFull,
     SlotUnavailable,
     TooManyApplicants,
 )
@@ -51,13 +50,13 @@ from miconsulado.booking.models import (
     AppointmentAction,
     AppointmentEvent,
     AppointmentStatus,
-    Parent,
 )
-from miconsulado.booking.selectors import lapsed_hold_sql, timing_refusal
+from miconsulado.booking.selectors import timing_refusal
 from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
-from miconsulado.core.outbox import QueuedWith, enqueue_on_commit
+from miconsulado.core.events import announce, delivery
+from miconsulado.core.outbox import enqueue_on_commit
 from miconsulado.scheduling.models import Slot
 from miconsulado.scheduling.selectors import schedule_for, serves
 from miconsulado.scheduling.services import note_availability_changed
@@ -66,8 +65,6 @@ if TYPE_CHECKING:
     from miconsulado.accounts.models import User
 
 logger = logging.getLogger(__name__)
-
-CODE_ATTEMPTS = 5
 
 
 # --- Rules shared by every path ---------------------------------------------------------------
@@ -90,216 +87,35 @@ def local_date(slot: Slot) -> dt.date:
     return slot.start.astimezone(ZoneInfo(slot.office.tz)).date()
 
 
+ANONYMOUS_SCOPE = "anonymous"
+
+
+def idempotency_scope(actor: User | None) -> str:
+    """Whose Idempotency-Keys a request's key is one of: its user's (a staff or agent token), or all
+    anonymous callers' (citizens, who carry no identity). Anonymous callers share one scope: a
+    citizen's key is a random UUID, so two citizens drawing the same one is not a practical leak;
+    a key repeated by another caller (another token, or a token and an anonymous call) neither
+    returns the first caller's appointment nor blocks: it books anew."""
+    user = writes.acting_user(actor)
+    return ANONYMOUS_SCOPE if user is None else f"user:{user.pk}"
+
+
 def request_fingerprint(payload: Any) -> str:
     """A stable digest of a create request, to tell a retry from a different request under the same key."""
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-# Take places if they fit. Plain SQL: the one statement every booking runs while it holds the
-# slot's row, and the ORM's UPDATE took several times what the database takes to run it.
-_TAKE_PLACES_SQL = """
-    UPDATE scheduling_slot SET booked = booked + %s
-    WHERE id = %s AND conflict = %s AND withdrawn = %s AND booked + %s <= capacity
-"""
+# --- Shared by the actions --------------------------------------------------------------------
 
 
 def _take_places(slot: Slot, places: int) -> None:
-    """Take places with one guarded UPDATE; a full slot updates no row. Expired holds on the slot are
-    released first when it looks full, so a lapsed hold never blocks a real booking."""
-    for attempt in range(2):
-        with connection.cursor() as cursor:
-            cursor.execute(_TAKE_PLACES_SQL, [places, slot.pk, False, False, places])
-            taken = cursor.rowcount
-        if taken:
-            note_availability_changed(office_id=slot.office_id)
-            return
-        if attempt == 0 and not release_expired_holds(slot=slot):
-            break
-    # Refused: full, or closed by a regeneration since the caller read the slot.
-    if not Slot.objects.filter(pk=slot.pk, conflict=False, withdrawn=False).exists():
-        raise SlotUnavailable()
-    raise SlotFull()
-
-
-def _give_back_places(slot_id: int, places: int, *, office_id: int) -> None:
-    given = Slot.objects.filter(pk=slot_id, booked__gte=places).update(booked=F("booked") - places)
-    if not given:  # would mean the counter drifted from the appointments: refuse, roll back
-        raise RuntimeError(f"slot {slot_id} holds fewer than {places} places")
-    note_availability_changed(office_id=office_id)
-
-
-def _acting_user(actor: User | None) -> User | None:
-    """Who to store as having acted: an anonymous visitor (the web, the API without a token) is nobody."""
-    return actor if actor is not None and actor.is_authenticated else None
-
-
-def _event(
-    appointment: Appointment,
-    action: AppointmentAction,
-    *,
-    channel: Channel | str,
-    actor: User | None,
-    **data: Any,
-) -> AppointmentEvent:
-    return AppointmentEvent(
-        appointment=appointment, action=action, channel=channel, actor=_acting_user(actor), data=data
-    )
-
-
-def _record(
-    appointment: Appointment,
-    action: AppointmentAction,
-    *,
-    channel: Channel | str,
-    actor: User | None,
-    **data: Any,
-) -> None:
-    rows.insert(_event(appointment, action, channel=channel, actor=actor, **data))
-
-
-def _slot_data(slot: Slot) -> dict[str, Any]:
-    return {"slot": slot.pk, "office": slot.office.code, "start": slot.start.isoformat()}
-
-
-class _CurpTaken(Exception):
-    """The unique index refused a CURP inside the transaction. PostgreSQL answers nothing more in
-    an aborted transaction: which CURPs are taken is asked once it has rolled back."""
-
-
-def _new_appointment(
-    write: Callable[[str], Appointment], *, curps: Sequence[str], procedure_id: int
-) -> Appointment:
-    """Run `write(code)` as one transaction with a freshly drawn confirmation code.
-
-    The unique constraints decide, not reads made beforehand (a read cannot see a concurrent
-    writer): a code already in use (about one draw in 10^5 with ten million appointments) means
-    another try with a new code; a CURP with an active appointment becomes CurpAlreadyBooked
-    naming it.
-    """
-    for _attempt in range(CODE_ATTEMPTS):
-        code = codes.new_code()
-        try:
-            with transaction.atomic():
-                return write(code)
-        except _CurpTaken:
-            raise _curp_conflict(curps, procedure_id=procedure_id) from None
-        except IntegrityError:
-            if Appointment.objects.filter(code=code).exists():
-                continue
-            raise
-    raise RuntimeError("could not draw a free confirmation code")
-
-
-# Is there room for that many places in the slot, counting holds that have lapsed but are not yet released?
-_ROOM_SQL = """
-    SELECT 1 FROM scheduling_slot s
-    WHERE s.id = %s AND (s.booked + %s <= s.capacity OR <lapsed_hold>)
-""".replace("<lapsed_hold>", lapsed_hold_sql("s"))
-
-
-def _ensure_room(slot: Slot, places: int, *, now: dt.datetime) -> None:
-    """Refuse a full slot before opening a transaction: in a rush, most requests come after the
-    last place is gone. Only when the slot as read is full: if it was read with the answer to
-    "does a lapsed hold sit in it?" (`booking.selectors.slot_at`, the API's way), that answer
-    decides; otherwise the database is asked (the read may be old): no room and no lapsed hold
-    that could make some."""
-    if slot.booked + places <= slot.capacity:
+    """Take places, or refuse (SlotFull, SlotUnavailable). A lapsed hold never blocks a real
+    booking: when the slot looks full, its expired holds are released and the places tried again."""
+    if writes.take_places(slot, places):
         return
-    lapsed_hold = getattr(slot, "lapsed_hold", None)
-    if lapsed_hold is not None:
-        if not lapsed_hold:
-            raise SlotFull()
-        return  # _take_places releases it
-    # Plain SQL: this runs for nearly every request of a rush, and building it with the ORM costs
-    # more than the database takes to answer it.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _ROOM_SQL,
-            [slot.pk, places, AppointmentStatus.HELD.value, connection.ops.adapt_datetimefield_value(now)],
-        )
-        if cursor.fetchone() is None:
-            raise SlotFull()
-
-
-def _new_people(appointment: Appointment, applicants: Sequence[CleanApplicant]) -> list[Applicant]:
-    """The appointment's people, unwritten. In CURP order: two family bookings sharing CURPs then
-    lock index entries in the same order."""
-    return sorted(
-        (
-            Applicant(
-                appointment=appointment,
-                procedure=appointment.procedure,
-                position=position,
-                curp=a.curp,
-                given_names=a.given_names,
-                first_surname=a.first_surname,
-                second_surname=a.second_surname,
-                birth_date=a.birth_date,
-                sex=a.sex,
-                email=a.email,
-                phone=a.phone,
-                active=True,
-            )
-            for position, a in enumerate(applicants)
-        ),
-        key=lambda r: r.curp,
-    )
-
-
-def _new_parents(people: Sequence[Applicant], applicants: Sequence[CleanApplicant]) -> list[Parent]:
-    by_curp = {person.curp: person for person in people}
-    return [
-        Parent(
-            applicant=by_curp[a.curp],
-            role=p.role,
-            full_name=p.full_name.strip(),
-            curp=curp_rules.compact(p.curp),  # as validated: no spaces or dashes
-            id_document=p.id_document.strip(),
-            present=p.present,
-            remote_consent_signed_on=None if p.present else p.remote_consent_signed_on,
-        )
-        for a in applicants
-        for p in a.parents
-    ]
-
-
-def _remember_people(appointment: Appointment, people: Sequence[Applicant]) -> None:
-    """What the caller renders next: the rows just written, not read back (as prefetch_related
-    leaves them: a queryset whose results are already known)."""
-    written = appointment.applicants.all()
-    written._result_cache = sorted(people, key=lambda r: r.position)
-    written._prefetch_done = True  # type: ignore[attr-defined]
-    appointment._prefetched_objects_cache = {"applicants": written}  # type: ignore[attr-defined]
-
-
-def _add_applicants(appointment: Appointment, applicants: Sequence[CleanApplicant]) -> None:
-    """Insert the people; the partial unique index refuses a CURP already active for the procedure."""
-    people = _new_people(appointment, applicants)
-    try:
-        rows.insert(*people)
-    except IntegrityError as exc:
-        raise _CurpTaken() from exc
-    parents = _new_parents(people, applicants)  # the people have their keys now
-    if parents:
-        Parent.objects.bulk_create(parents)
-    _remember_people(appointment, people)
-
-
-def _curp_conflict(curps: Sequence[str], *, procedure_id: int) -> CurpAlreadyBooked:
-    """The error naming which of `curps` hold an active appointment for the procedure (asked after
-    the rollback: PostgreSQL answers nothing in an aborted transaction)."""
-    taken = set(
-        Applicant.objects.filter(curp__in=curps, procedure_id=procedure_id, active=True)
-        .order_by()
-        .values_list("curp", flat=True)
-    ) or set(curps)  # the other appointment ended meanwhile: name them all
-    return CurpAlreadyBooked(
-        errors={
-            f"applicants.{i}.curp": [CurpAlreadyBooked.default_message]
-            for i, curp in enumerate(curps)
-            if curp in taken
-        }
-    )
+    if release_expired_holds(slot=slot) and writes.take_places(slot, places):
+        return
+    raise writes.refusal(slot)
 
 
 def _tasks() -> ModuleType:
@@ -308,8 +124,25 @@ def _tasks() -> ModuleType:
     return tasks
 
 
-def _on_commit_confirmed(appointment: Appointment) -> None:
-    enqueue_on_commit(_tasks().appointment_confirmed, appointment.code)
+def _facts(
+    appointment: Appointment,
+    *,
+    slot: Slot,
+    channel: Channel | str,
+    places: int | None = None,
+    office_code: str | None = None,
+) -> dict[str, Any]:
+    """What every event booking announces says (booking.events.AppointmentFacts): about `slot`,
+    at the appointment's office unless told."""
+    return {
+        "appointment": appointment.code,
+        "office": office_code or appointment.office.code,
+        "procedure": appointment.procedure.code,
+        "slot": slot.pk,
+        "slot_start": announced.utc_iso(slot.start),
+        "channel": str(channel),
+        "places": appointment.places if places is None else places,
+    }
 
 
 # --- Holds --------------------------------------------------------------------------------------
@@ -328,10 +161,9 @@ def hold_slot(
     """Set places aside while the person fills in the form. Released automatically after `ttl`."""
     now = now or timezone.now()
     ttl = ttl or dt.timedelta(seconds=int(settings.MICONSULADO["HOLD_TTL_SECONDS"]))
-    if not 1 <= places <= procedure.max_persons:
-        raise TooManyApplicants(field="places")
+    ensure_applicant_count(procedure=procedure, count=places, field="places")
     ensure_bookable(slot=slot, procedure=procedure, now=now)
-    _ensure_room(slot, places, now=now)
+    writes.ensure_room(slot, places, now=now, lapsed_hold=None)
 
     def write(code: str) -> Appointment:
         appointment = Appointment(
@@ -343,22 +175,22 @@ def hold_slot(
             status=AppointmentStatus.HELD,
             hold_expires_at=now + ttl,
             channel=channel,
-            created_by=_acting_user(actor),
+            created_by=writes.acting_user(actor),
         )
         rows.insert(appointment)
-        _record(
+        writes.record(
             appointment,
             AppointmentAction.HELD,
             channel=channel,
             actor=actor,
             places=places,
-            **_slot_data(slot),
+            **writes.slot_data(slot),
         )
         enqueue_on_commit(_tasks().expire_hold.using(run_after=appointment.hold_expires_at), appointment.pk)
         _take_places(slot, places)  # last: see book_appointment
         return appointment
 
-    return _new_appointment(write, curps=(), procedure_id=procedure.pk)
+    return writes.new_appointment(write, curps=(), procedure_id=procedure.pk)
 
 
 def confirm_appointment(
@@ -376,8 +208,8 @@ def confirm_appointment(
     cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
     try:
         return _confirm(appointment, cleaned, channel=channel, actor=actor, now=now)
-    except _CurpTaken:
-        raise _curp_conflict([c.curp for c in cleaned], procedure_id=procedure.pk) from None
+    except writes.CurpTaken:
+        raise writes.curp_conflict([c.curp for c in cleaned], procedure_id=procedure.pk) from None
 
 
 def _confirm(
@@ -400,23 +232,34 @@ def _confirm(
                 _("El apartado es para %(n)s personas.") % {"n": locked.places}, field="applicants"
             )
         if len(cleaned) < locked.places:
-            _give_back_places(locked.slot_id, locked.places - len(cleaned), office_id=locked.office_id)
+            spare = locked.places - len(cleaned)
+            writes.give_back_places(locked.slot_id, spare, office_id=locked.office_id)
+            announce(announced.PlacesFreed(**_facts(locked, slot=slot, channel=channel, places=spare)))
             locked.places = len(cleaned)
-        _add_applicants(locked, cleaned)
+        writes.add_applicants(locked, cleaned)
         locked.status = AppointmentStatus.CONFIRMED
         locked.hold_expires_at = None
         locked.confirmed_at = now
         locked.save(update_fields=["status", "hold_expires_at", "confirmed_at", "places", "updated_at"])
-        _record(
+        writes.record(
             locked,
             AppointmentAction.CONFIRMED,
             channel=channel,
             actor=actor,
             curps=[c.curp for c in cleaned],
-            **_slot_data(slot),
+            **writes.slot_data(slot),
         )
-        _on_commit_confirmed(locked)
+        announce(announced.AppointmentConfirmed(**_facts(locked, slot=slot, channel=channel)))
     return locked
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """What book_appointment did: a new appointment, or (`replayed`) the one an earlier request
+    with the same idempotency key made."""
+
+    appointment: Appointment
+    replayed: bool = False
 
 
 def book_appointment(
@@ -428,22 +271,26 @@ def book_appointment(
     actor: User | None = None,
     idempotency_key: str | None = None,
     fingerprint: str = "",
+    lapsed_hold: bool | None = None,
     now: dt.datetime | None = None,
-) -> Appointment:
-    """Hold and confirm in one step (API, agents). With an idempotency key, a retried request returns
-    the appointment the first one made; the same key with a different request is refused."""
+) -> Booked:
+    """Hold and confirm in one step (API, agents). With an idempotency key, a retried request of the
+    same caller (`idempotency_scope(actor)`) returns the appointment the first one made; the same
+    key with a different request is refused. `lapsed_hold`: whether a lapsed hold sat in the slot
+    when it was read (`selectors.slot_at` tells), None if not known."""
     now = now or timezone.now()
+    scope = idempotency_scope(actor) if idempotency_key else ""
     if idempotency_key:
-        replay = _replay(idempotency_key, fingerprint)
+        replay = writes.replay(scope, idempotency_key, fingerprint)
         if replay is not None:
-            return replay
+            return Booked(replay, replayed=True)
     ensure_applicant_count(procedure=procedure, count=len(applicants))
     ensure_bookable(slot=slot, procedure=procedure, now=now)
     # Room before the applicants: in a rush nearly every request comes after the last place is
     # gone, and checking CURPs, birth dates, e-mail and phone numbers for a place nobody can have
     # was about a fifth of a refusal's cost. A request both for a full slot and malformed is told
     # "full" (409); decision 0005.
-    _ensure_room(slot, len(applicants), now=now)
+    writes.ensure_room(slot, len(applicants), now=now, lapsed_hold=lapsed_hold)
     cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
     curps = [c.curp for c in cleaned]
 
@@ -457,45 +304,49 @@ def book_appointment(
             status=AppointmentStatus.CONFIRMED,
             confirmed_at=now,
             channel=channel,
-            created_by=_acting_user(actor),
+            created_by=writes.acting_user(actor),
+            idempotency_scope=scope,
             idempotency_key=idempotency_key or None,
             request_fingerprint=fingerprint,
         )
 
     def confirmed(appointment: Appointment) -> AppointmentEvent:
-        return _event(
+        return writes.history_entry(
             appointment,
             AppointmentAction.CONFIRMED,
             channel=channel,
             actor=actor,
             places=len(cleaned),
             curps=curps,
-            **_slot_data(slot),
+            **writes.slot_data(slot),
         )
+
+    def confirmation(appointment: Appointment) -> announced.AppointmentConfirmed:
+        return announced.AppointmentConfirmed(**_facts(appointment, slot=slot, channel=channel))
 
     if one_statement.available():
         # PostgreSQL: the same rows in one statement when all goes well; anything else (full,
         # closed, a lapsed hold to release, a constraint) goes the general way below.
         appointment = new(codes.new_code())
-        people = _new_people(appointment, cleaned)
+        people = writes.new_people(appointment, cleaned)
         if one_statement.write_booking(
             slot=slot,
             appointment=appointment,
             people=people,
-            parents=_new_parents(people, cleaned),
+            parents=writes.new_parents(people, cleaned),
             event=confirmed(appointment),
-            queued=QueuedWith(_tasks().appointment_confirmed, appointment.code),
+            queued=delivery(confirmation(appointment)),
         ):
             note_availability_changed(office_id=slot.office_id)
-            _remember_people(appointment, people)
-            return appointment
+            writes.remember_people(appointment, people)
+            return Booked(appointment)
 
     def write(code: str) -> Appointment:
         appointment = new(code)
         rows.insert(appointment)
-        _add_applicants(appointment, cleaned)
+        writes.add_applicants(appointment, cleaned)
         rows.insert(confirmed(appointment))
-        _on_commit_confirmed(appointment)
+        announce(confirmation(appointment))
         # The places last, just before COMMIT: the slot's row stays locked for one statement, not
         # for the whole booking, so a rush on one slot is not queued behind other people's inserts.
         # If it turns out full after all, the rows above roll back with it.
@@ -503,24 +354,14 @@ def book_appointment(
         return appointment
 
     try:
-        return _new_appointment(write, curps=curps, procedure_id=procedure.pk)
+        return Booked(writes.new_appointment(write, curps=curps, procedure_id=procedure.pk))
     except (IntegrityError, CurpAlreadyBooked):
         # A concurrent retry under the same key may have won the race: answer with its appointment.
         if idempotency_key:
-            replay = _replay(idempotency_key, fingerprint)
+            replay = writes.replay(scope, idempotency_key, fingerprint)
             if replay is not None:
-                return replay
+                return Booked(replay, replayed=True)
         raise
-
-
-def _replay(key: str, fingerprint: str) -> Appointment | None:
-    existing = Appointment.objects.filter(idempotency_key=key).first()
-    if existing is None:
-        return None
-    if existing.request_fingerprint != fingerprint:
-        raise IdempotencyKeyReused(field="idempotency_key")
-    existing.replayed = True  # type: ignore[attr-defined]
-    return existing
 
 
 # --- Changes to an appointment -------------------------------------------------------------------
@@ -555,20 +396,23 @@ def cancel_appointment(
             Appointment.objects.select_for_update().select_related("slot", "office").get(pk=appointment.pk)
         )
         _ensure_changeable(locked, now=now, force=force)
-        _give_back_places(locked.slot_id, locked.places, office_id=locked.office_id)
+        writes.give_back_places(locked.slot_id, locked.places, office_id=locked.office_id)
+        facts = _facts(locked, slot=locked.slot, channel=channel)
+        announce(announced.AppointmentCancelled(**facts))
+        announce(announced.PlacesFreed(**facts))
         locked.status = AppointmentStatus.CANCELLED
         locked.cancelled_at = now
         locked.hold_expires_at = None
         locked.save(update_fields=["status", "cancelled_at", "hold_expires_at", "updated_at"])
         Applicant.objects.filter(appointment=locked).update(active=False)
-        _record(
+        writes.record(
             locked,
             AppointmentAction.CANCELLED,
             channel=channel,
             actor=actor,
             reason=reason,
             forced=force,
-            **_slot_data(locked.slot),
+            **writes.slot_data(locked.slot),
         )
     return locked
 
@@ -603,18 +447,29 @@ def reschedule_appointment(
         # otherwise deadlock on PostgreSQL (SQLite serialises writers anyway).
         list(Slot.objects.select_for_update().filter(pk__in=[old_slot.pk, new_slot.pk]).order_by("pk"))
         _take_places(new_slot, locked.places)
-        _give_back_places(old_slot.pk, locked.places, office_id=old_slot.office_id)
+        writes.give_back_places(old_slot.pk, locked.places, office_id=old_slot.office_id)
+        old_office = locked.office
         locked.slot = new_slot
         locked.office = new_slot.office
         locked.save(update_fields=["slot", "office", "updated_at"])
-        _record(
+        left = _facts(locked, slot=old_slot, channel=channel, office_code=old_office.code)
+        announce(
+            announced.AppointmentRescheduled(
+                **_facts(locked, slot=new_slot, channel=channel),
+                previous_office=left["office"],
+                previous_slot=left["slot"],
+                previous_slot_start=left["slot_start"],
+            )
+        )
+        announce(announced.PlacesFreed(**left))
+        writes.record(
             locked,
             AppointmentAction.RESCHEDULED,
             channel=channel,
             actor=actor,
             forced=force,
-            previous=_slot_data(old_slot),
-            **_slot_data(new_slot),
+            previous=writes.slot_data(old_slot),
+            **writes.slot_data(new_slot),
         )
     return locked
 
@@ -657,12 +512,16 @@ def release_expired_holds(
     """Expire lapsed holds and give their places back; returns how many. Safe to run anywhere, any
     number of times, concurrently: each hold is locked and re-checked before it is released."""
     now = now or timezone.now()
-    lapsed = Appointment.objects.filter(status=AppointmentStatus.HELD, hold_expires_at__lte=now)
+    lapsed = Appointment.objects.filter(
+        status=AppointmentStatus.HELD, hold_expires_at__lte=now
+    ).select_related(*_EXPIRY_RELATED)
     if slot is not None:
         lapsed = lapsed.filter(slot=slot)
     released = 0
     with transaction.atomic():
-        for appointment in lapsed.select_for_update(skip_locked=True).order_by("hold_expires_at")[:limit]:
+        for appointment in lapsed.select_for_update(skip_locked=True, of=("self",)).order_by(
+            "hold_expires_at"
+        )[:limit]:
             _expire(appointment, now=now)
             released += 1
     return released
@@ -673,7 +532,8 @@ def expire_hold(*, appointment_id: int, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         appointment = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related(*_EXPIRY_RELATED)
             .filter(pk=appointment_id, status=AppointmentStatus.HELD, hold_expires_at__lte=now)
             .first()
         )
@@ -683,11 +543,18 @@ def expire_hold(*, appointment_id: int, now: dt.datetime | None = None) -> bool:
     return True
 
 
+# What the events of an expiry name; read with the hold, not locked with it (`of`).
+_EXPIRY_RELATED = ("slot", "office", "procedure")
+
+
 def _expire(appointment: Appointment, *, now: dt.datetime) -> None:
-    _give_back_places(appointment.slot_id, appointment.places, office_id=appointment.office_id)
+    writes.give_back_places(appointment.slot_id, appointment.places, office_id=appointment.office_id)
+    facts = _facts(appointment, slot=appointment.slot, channel=Channel.SYSTEM)
+    announce(announced.AppointmentExpired(**facts))
+    announce(announced.PlacesFreed(**facts))
     appointment.status = AppointmentStatus.EXPIRED
     appointment.hold_expires_at = None
     appointment.save(update_fields=["status", "hold_expires_at", "updated_at"])
-    _record(
+    writes.record(
         appointment, AppointmentAction.EXPIRED, channel=Channel.SYSTEM, actor=None, expired_at=now.isoformat()
     )

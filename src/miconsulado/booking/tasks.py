@@ -1,10 +1,6 @@
 """Background work of booking, run by the django-tasks database worker (`db_worker`)."""
 
-import logging
-
 from django_tasks import task
-
-logger = logging.getLogger(__name__)
 
 
 @task()
@@ -21,9 +17,3 @@ def release_expired_holds() -> int:
     from miconsulado.booking import services
 
     return services.release_expired_holds()
-
-
-@task()
-def appointment_confirmed(code: str) -> None:
-    """Side effects of a confirmation. Notifications (e-mail, SMS) plug in here in a later issue."""
-    logger.info("appointment confirmed: %s", code)

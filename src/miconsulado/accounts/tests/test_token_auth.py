@@ -1,7 +1,8 @@
 import pytest
 from django.test import RequestFactory
 
-from miconsulado.accounts.auth import TokenAuth, require_office_access, require_roles
+from miconsulado.accounts.auth import TokenAuth
+from miconsulado.accounts.callers import require_office_access, require_roles
 from miconsulado.accounts.models import ApiToken, Role
 from miconsulado.accounts.services import issue_token, revoke_token
 from miconsulado.accounts.tests.factories import make_user

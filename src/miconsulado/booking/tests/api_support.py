@@ -80,4 +80,4 @@ def book(slot: Slot, procedure: Procedure, *people: ApplicantData) -> Appointmen
     """An appointment made through the booking service (the API is not under test in the setup)."""
     return services.book_appointment(
         slot=slot, procedure=procedure, applicants=list(people) or [applicant()], channel=Channel.API
-    )
+    ).appointment

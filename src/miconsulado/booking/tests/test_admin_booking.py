@@ -17,7 +17,7 @@ CHANGELIST = "admin:booking_appointment_changelist"
 def book(slot, procedure, **person):
     return book_appointment(
         slot=slot, procedure=procedure, applicants=[applicant(**person)], channel=Channel.WEB
-    )
+    ).appointment
 
 
 @pytest.fixture

@@ -216,7 +216,7 @@ def test_a_slot_closed_while_booking_is_409(client, slot, monkeypatch, lang, mes
 
     def find_then_withdraw(**kwargs):
         found = find(**kwargs)
-        Slot.objects.filter(pk=found.pk).update(withdrawn=True)
+        Slot.objects.filter(pk=found.slot.pk).update(withdrawn=True)
         return found
 
     monkeypatch.setattr(selectors, "slot_at", find_then_withdraw)

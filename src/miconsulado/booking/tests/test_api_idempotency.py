@@ -3,7 +3,7 @@
 import pytest
 
 from miconsulado.booking.models import Appointment
-from miconsulado.booking.tests.api_support import booking, person, post
+from miconsulado.booking.tests.api_support import bearer, booking, person, post
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/appointments"
@@ -62,3 +62,43 @@ def test_an_overlong_key_is_422_on_the_header(client, slot):
     assert response.status_code == 422
     assert response.json()["errors"] == {"Idempotency-Key": ["At most 100 characters."]}
     assert not Appointment.objects.exists()
+
+
+def test_two_tokens_with_the_same_key_get_an_appointment_each(client, slot):
+    first = post(client, URL, booking(slot), HTTP_IDEMPOTENCY_KEY="k", **bearer("agent"))
+    second = post(client, URL, booking(slot), HTTP_IDEMPOTENCY_KEY="k", **bearer("agent"))
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert "Idempotent-Replayed" not in second
+    assert first.json()["code"] != second.json()["code"]
+    assert Appointment.objects.count() == 2
+
+
+def test_the_same_body_and_key_from_another_caller_is_not_their_appointment(client, slot):
+    body = booking(slot)
+    citizen = post(client, URL, body, HTTP_IDEMPOTENCY_KEY="k")
+    agent = post(client, URL, body, HTTP_IDEMPOTENCY_KEY="k", **bearer("agent"))
+    assert citizen.status_code == 201
+    # Not the citizen's appointment back: a new booking, refused here because it is the same person.
+    assert agent.status_code == 409
+    assert agent.json()["code"] == "curp_already_booked"
+    assert Appointment.objects.count() == 1
+
+
+def test_an_anonymous_key_used_by_a_token_first_books_anew(client, slot):
+    assert post(client, URL, booking(slot), HTTP_IDEMPOTENCY_KEY="k", **bearer("agent")).status_code == 201
+    citizen = post(client, URL, booking(slot), HTTP_IDEMPOTENCY_KEY="k")
+    assert citizen.status_code == 201
+    assert "Idempotent-Replayed" not in citizen
+    assert Appointment.objects.count() == 2
+
+
+def test_the_same_token_retrying_is_replayed(client, slot):
+    headers = bearer("agent")
+    body = booking(slot)
+    first = post(client, URL, body, HTTP_IDEMPOTENCY_KEY="k", **headers)
+    again = post(client, URL, body, HTTP_IDEMPOTENCY_KEY="k", **headers)
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    refused = post(client, URL, booking(slot), HTTP_IDEMPOTENCY_KEY="k", **headers)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "idempotency_key_reused"

@@ -1,7 +1,7 @@
 import pytest
 from django.db import DataError, connection
 
-from miconsulado.booking import services
+from miconsulado.booking import services, writes
 from miconsulado.core.channels import Channel
 from miconsulado.testing import applicant, assert_nothing_booked
 
@@ -19,7 +19,7 @@ def test_a_crash_mid_booking_leaves_nothing_half_done(slot, procedure, monkeypat
     def crash(*args, **kwargs):
         raise Crash
 
-    monkeypatch.setattr(services, "note_availability_changed", crash)  # right after the UPDATE
+    monkeypatch.setattr(writes, "note_availability_changed", crash)  # right after the UPDATE
     with pytest.raises(Crash):
         services.book_appointment(
             slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
@@ -31,14 +31,14 @@ def test_a_crash_mid_booking_leaves_nothing_half_done(slot, procedure, monkeypat
 def test_a_failure_late_in_the_one_statement_undoes_it_all(slot, procedure, monkeypatch):
     """The one-statement booking takes the places first and writes the history last: a history
     row the database refuses takes the places, the appointment and the people back with it."""
-    make_event = services._event
+    make_event = writes.history_entry
 
     def bad_event(*args, **kwargs):
         event = make_event(*args, **kwargs)
         event.channel = "x" * 50  # longer than the column
         return event
 
-    monkeypatch.setattr(services, "_event", bad_event)
+    monkeypatch.setattr(writes, "history_entry", bad_event)
     with pytest.raises(DataError):
         services.book_appointment(
             slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
@@ -51,9 +51,9 @@ def test_a_crash_mid_reschedule_keeps_the_old_slot(slot, window, procedure, monk
 
     appointment = services.book_appointment(
         slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
-    )
+    ).appointment
     target = make_slot(window)
-    monkeypatch.setattr(services, "_record", lambda *a, **k: (_ for _ in ()).throw(Crash()))
+    monkeypatch.setattr(writes, "record", lambda *a, **k: (_ for _ in ()).throw(Crash()))
     with pytest.raises(Crash):
         services.reschedule_appointment(appointment=appointment, new_slot=target, channel=Channel.WEB)
     slot.refresh_from_db()

@@ -14,7 +14,7 @@ def book(slot, procedure, *people, **kw):
         applicants=list(people) or [applicant()],
         channel=kw.pop("channel", Channel.WEB),
         **kw,
-    )
+    ).appointment
 
 
 def test_booking_takes_a_place_and_records_history(slot, procedure):

@@ -14,7 +14,7 @@ from miconsulado.testing import applicant
 def appointment(slot, procedure):
     return services.book_appointment(
         slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
-    )
+    ).appointment
 
 
 def test_cancel_frees_the_place_and_records_who(appointment, slot, admin_user):

@@ -20,7 +20,7 @@ def draws(monkeypatch, *values):
 def book(slot, procedure, person=None):
     return services.book_appointment(
         slot=slot, procedure=procedure, applicants=[person or applicant()], channel=Channel.WEB
-    )
+    ).appointment
 
 
 def test_a_taken_code_is_drawn_again(slot, procedure, monkeypatch):

@@ -12,6 +12,8 @@ import pytest
 from django.db import close_old_connections, connection
 from django.test import Client
 
+from miconsulado.accounts.models import Role
+from miconsulado.accounts.tests.factories import make_user
 from miconsulado.booking import services
 from miconsulado.booking.errors import CurpAlreadyBooked, SlotFull
 from miconsulado.booking.models import Applicant, Appointment
@@ -67,7 +69,7 @@ def test_200_clients_for_the_last_10_places(setup):
         fresh = Slot.objects.select_related("office", "window").get(pk=slot.pk)
         return services.book_appointment(
             slot=fresh, procedure=procedure, applicants=[people[i]], channel=Channel.API
-        )
+        ).appointment
 
     outcomes = race(book, CLIENTS)
     assert outcomes.count("Appointment") == 10
@@ -88,7 +90,7 @@ def test_same_curp_racing_itself_gets_one_appointment(db):
         fresh = Slot.objects.select_related("office", "window").get(pk=slots[i % 4].pk)
         return services.book_appointment(
             slot=fresh, procedure=procedure, applicants=[person], channel=Channel.WEB
-        )
+        ).appointment
 
     outcomes = race(book, 40)
     assert outcomes.count("Appointment") == 1
@@ -103,11 +105,15 @@ def test_crossing_reschedules_keep_both_counts_right(db):
     window = make_window(office, [procedure], desks=40)
     a, b = make_slot(window, capacity=40), make_slot(window, capacity=40)
     at_a = [
-        services.book_appointment(slot=a, procedure=procedure, applicants=[applicant()], channel=Channel.WEB)
+        services.book_appointment(
+            slot=a, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
+        ).appointment
         for _ in range(15)
     ]
     at_b = [
-        services.book_appointment(slot=b, procedure=procedure, applicants=[applicant()], channel=Channel.WEB)
+        services.book_appointment(
+            slot=b, procedure=procedure, applicants=[applicant()], channel=Channel.WEB
+        ).appointment
         for _ in range(15)
     ]
     moves = [(appt, b) for appt in at_a] + [(appt, a) for appt in at_b]
@@ -166,3 +172,36 @@ def test_same_curp_racing_itself_over_http_gets_one_appointment(setup):
     assert sum(1 for status, _ in answers if status == 201) == 1
     assert sorted({a for a in answers if a[0] != 201}) == [(409, "curp_already_booked")]
     assert Slot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_retries_racing_under_one_key_get_their_own_callers_appointment(setup):
+    """Two agents' clients each retry at once under the same key: one appointment per agent, and
+    every retry answered with its own agent's (never the other's, never an error)."""
+    procedure, slot = setup
+    agents = [make_user(Role.AGENT), make_user(Role.AGENT)]
+    people = [applicant(), applicant()]
+    answers = {}
+
+    def book(i):
+        fresh = Slot.objects.select_related("office", "window").get(pk=slot.pk)
+        appointment = services.book_appointment(
+            slot=fresh,
+            procedure=procedure,
+            applicants=[people[i % 2]],
+            channel=Channel.PHONE,
+            actor=agents[i % 2],
+            idempotency_key="the-same-key",
+            fingerprint="the-same-body",
+        ).appointment
+        answers[i] = appointment.pk
+        return appointment
+
+    outcomes = race(book, 20)
+    assert outcomes == ["Appointment"] * 20
+    mine = {
+        agent.pk: Appointment.objects.get(created_by=agent, idempotency_key="the-same-key").pk
+        for agent in agents
+    }
+    assert all(answers[i] == mine[agents[i % 2].pk] for i in range(20))
+    slot.refresh_from_db()
+    assert slot.booked == 2

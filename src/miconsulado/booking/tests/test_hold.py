@@ -5,7 +5,13 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 
 from miconsulado.booking import services
-from miconsulado.booking.errors import HoldExpired, NotConfirmable, SlotFull, TooManyApplicants
+from miconsulado.booking.errors import (
+    HoldExpired,
+    InvalidApplicants,
+    NotConfirmable,
+    SlotFull,
+    TooManyApplicants,
+)
 from miconsulado.booking.models import AppointmentStatus
 from miconsulado.core.channels import Channel
 from miconsulado.testing import applicant
@@ -106,7 +112,25 @@ def test_a_lapsed_hold_never_blocks_a_booking(slot, procedure):
     # No sweeper has run; the booking releases the lapsed hold itself.
     appointment = services.book_appointment(
         slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.API
-    )
+    ).appointment
     slot.refresh_from_db()
     assert appointment.status == AppointmentStatus.CONFIRMED
     assert slot.booked == 1
+
+
+@pytest.mark.parametrize(
+    ("places", "error", "message"),
+    [
+        (0, InvalidApplicants, "Indique al menos un solicitante."),
+        (5, TooManyApplicants, "Este trámite admite como máximo 4 personas por cita."),
+    ],
+)
+def test_a_hold_for_no_places_or_more_than_the_procedure_admits_is_refused(
+    slot, procedure, places, error, message
+):
+    """The same rule as a booking's number of people, told about `places`."""
+    with pytest.raises(error) as refused:
+        hold(slot, procedure, places=places)
+    assert {k: [str(m) for m in v] for k, v in refused.value.errors.items()} == {"places": [message]}
+    slot.refresh_from_db()
+    assert slot.booked == 0

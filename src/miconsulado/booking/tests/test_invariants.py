@@ -72,7 +72,7 @@ def test_no_sequence_oversells_or_loses_an_appointment(db, ops):
                     people = [applicant(curp=CURPS[i]) for i in dict.fromkeys(b)]
                     done = services.book_appointment(
                         slot=slots[a], procedure=procedure, applicants=people, channel=Channel.API, now=now
-                    )
+                    ).appointment
                     appointments.append(done)
                     confirmed[done.pk] = done.slot_id
                 elif name == "confirm" and appointments:

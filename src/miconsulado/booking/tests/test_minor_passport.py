@@ -26,7 +26,9 @@ def child(**kw):
 
 
 def book(slot, procedure, person):
-    return services.book_appointment(slot=slot, procedure=procedure, applicants=[person], channel=Channel.WEB)
+    return services.book_appointment(
+        slot=slot, procedure=procedure, applicants=[person], channel=Channel.WEB
+    ).appointment
 
 
 def test_both_parents_are_recorded(slot, minor_passport):

@@ -16,7 +16,9 @@ DB_TASKS = {"default": {"BACKEND": "miconsulado.core.task_backend.DatabaseBacken
 
 
 def book(slot, procedure, person):
-    return services.book_appointment(slot=slot, procedure=procedure, applicants=[person], channel=Channel.WEB)
+    return services.book_appointment(
+        slot=slot, procedure=procedure, applicants=[person], channel=Channel.WEB
+    ).appointment
 
 
 @override_settings(TASKS=DB_TASKS)
@@ -24,8 +26,9 @@ def book(slot, procedure, person):
 def test_confirmation_task_is_written_with_the_booking(slot, procedure):
     appointment = book(slot, procedure, applicant())
     task = DBTaskResult.objects.get()
-    assert task.task_path == "miconsulado.booking.tasks.appointment_confirmed"
-    assert task.args_kwargs == {"args": [appointment.code], "kwargs": {}}
+    assert task.task_path == "miconsulado.core.tasks.deliver_event"
+    name, payload = task.args_kwargs["args"]
+    assert (name, payload["appointment"]) == ("booking.appointment_confirmed", appointment.code)
     assert task.status == "READY"
 
 

@@ -12,7 +12,7 @@ from miconsulado.testing import applicant, make_slot
 def appointment(slot, procedure):
     return services.book_appointment(
         slot=slot, procedure=procedure, applicants=[applicant(), applicant()], channel=Channel.WEB
-    )
+    ).appointment
 
 
 def test_reschedule_moves_all_places(appointment, slot, window):

@@ -21,7 +21,7 @@ from miconsulado.testing import applicant, make_procedure, make_slot
 def book(slot, procedure):
     return services.book_appointment(
         slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.API
-    )
+    ).appointment
 
 
 @pytest.mark.parametrize(

@@ -8,17 +8,19 @@ from django.test import override_settings
 from django_tasks import task_backends
 from django_tasks_db.models import DBTaskResult
 
-from miconsulado.booking import tasks
+from miconsulado.core import tasks
+from miconsulado.core.tests.event_support import Pinged
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 OURS = {"default": {"BACKEND": "miconsulado.core.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
+PAYLOAD = {"what": "row", "n": 1}
 UPSTREAM = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def queued(settings_value):
     with override_settings(TASKS=settings_value):
-        result = tasks.appointment_confirmed.enqueue("ABCD2345")
+        result = tasks.deliver_event.enqueue(Pinged.name, PAYLOAD)
         assert type(task_backends["default"]).__module__.startswith(
             "miconsulado" if settings_value is OURS else "django_tasks_db"
         )
@@ -33,7 +35,7 @@ def row(result):
 def test_the_row_is_the_one_upstream_writes():
     ours, upstream = queued(OURS), queued(UPSTREAM)
     assert row(ours) == row(upstream)
-    assert ours.status == upstream.status and ours.args == ["ABCD2345"]
+    assert ours.status == upstream.status and ours.args == [Pinged.name, PAYLOAD]
     assert DBTaskResult.objects.get(id=ours.id).enqueued_at is not None
 
 

@@ -41,7 +41,7 @@ def book(slot: Slot):
         procedure=slot.window.procedures.get(),
         applicants=[factories.applicant()],
         channel=Channel.WEB,
-    )
+    ).appointment
 
 
 def test_repeated_question_is_answered_from_the_cache(client, cached, slot):

@@ -1,0 +1,168 @@
+"""What a channel asks, resolved from plain values: one function per question or change.
+
+The API, the portal, the phone line and the agent desktop pass what the person gave (an office code,
+a procedure code, a start, a confirmation code and a CURP) and who asks (an accounts Caller); each
+function finds the rows, checks the caller, finds the slot and calls the booking service, so every
+channel gets the same answers and the same refusals. Nothing here knows about HTTP.
+
+Errors name the field of the value that was wrong with the parameter's name (`office`, `procedure`,
+`start`, `curp`), which is also the name channels give it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from miconsulado.accounts.callers import Caller
+from miconsulado.booking import curp as curp_rules
+from miconsulado.booking import selectors, services
+from miconsulado.booking.applicants import ApplicantData
+from miconsulado.booking.errors import AppointmentNotFound, CurpRequired, SlotNotFound
+from miconsulado.booking.models import Appointment
+from miconsulado.catalog import selectors as catalog
+from miconsulado.catalog.localtime import office_today, office_zone
+from miconsulado.catalog.models import Office, Procedure
+from miconsulado.core.api_errors import OfficeNotFound, UnknownOffice, UnknownProcedure
+
+
+def book(
+    *,
+    caller: Caller,
+    office: str,
+    procedure: str,
+    start: dt.datetime,
+    applicants: Sequence[ApplicantData],
+    idempotency_key: str | None = None,
+    fingerprint: str = "",
+) -> services.Booked:
+    """Book `procedure` at `office` at `start` (an instant, or the office's local time if naive) for
+    these people, as `caller`: UnknownOffice, UnknownProcedure, Forbidden (consular staff of another
+    office), the slot's refusals (booking.selectors.slot_at), then the service's."""
+    place = _office_named(office)
+    what = _procedure_named(procedure)
+    caller.ensure_may_book(place)
+    found = _slot_at(office=place, procedure=what, start=start, field="procedure")
+    return services.book_appointment(
+        slot=found.slot,
+        lapsed_hold=found.lapsed_hold,
+        procedure=what,
+        applicants=applicants,
+        channel=caller.channel,
+        actor=caller.user,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+    )
+
+
+def look_up(*, caller: Caller, code: str, curp: str | None = None) -> Appointment:
+    """The appointment the caller may see: by code and a CURP in it for citizens (CurpRequired
+    without one); by code alone, or with a CURP that must then match, for staff and agents, within
+    the offices they reach. AppointmentNotFound otherwise, the same for a wrong code or CURP."""
+    if caller.is_anonymous:
+        if not curp:
+            raise CurpRequired("curp")
+        return selectors.appointment_for_citizen(code=code, curp=curp)
+    appointment = (
+        selectors.appointment_for_citizen(code=code, curp=curp)
+        if curp
+        else selectors.appointment_by_code(code=code)
+    )
+    if not caller.reaches(appointment.office):
+        raise AppointmentNotFound()
+    return appointment
+
+
+def cancel(*, caller: Caller, code: str, curp: str | None = None, reason: str = "") -> Appointment:
+    """Cancel the appointment `look_up` finds. Citizens and agents up to the office's cut-off;
+    consular staff, supervisors and admins at any time."""
+    appointment = look_up(caller=caller, code=code, curp=curp)
+    return services.cancel_appointment(
+        appointment=appointment,
+        channel=caller.channel,
+        actor=caller.user,
+        reason=reason.strip(),
+        force=caller.is_staff,
+    )
+
+
+def reschedule(
+    *,
+    caller: Caller,
+    code: str,
+    start: dt.datetime,
+    curp: str | None = None,
+    office: str | None = None,
+) -> Appointment:
+    """Move the appointment `look_up` finds to `start` (an instant, or the local time of the office
+    it moves to if naive), at `office` if given (UnknownOffice if no such office), else where it is."""
+    appointment = look_up(caller=caller, code=code, curp=curp)
+    place = appointment.office if office is None else _office_named(office)
+    caller.ensure_may_book(place)
+    found = _slot_at(office=place, procedure=appointment.procedure, start=start, field="office")
+    return services.reschedule_appointment(
+        appointment=appointment,
+        new_slot=found.slot,
+        channel=caller.channel,
+        actor=caller.user,
+        force=caller.is_staff,
+    )
+
+
+@dataclass(frozen=True)
+class OfficeDay:
+    """An office's active appointments on one of its local dates, by start."""
+
+    office: Office
+    day: dt.date
+    appointments: list[Appointment]
+
+
+def office_day(*, caller: Caller, office: str, day: dt.date | None = None) -> OfficeDay:
+    """The staff's list for a day (today at the office by default): agents, supervisors, admins,
+    and consular staff of that office (Forbidden for others). OfficeNotFound for an unknown code
+    (inactive offices included: their appointments still have to be seen to)."""
+    place = catalog.get_office(office, include_inactive=True)
+    if place is None:
+        raise OfficeNotFound()
+    caller.ensure_may_book(place)
+    day = day or office_today(place, timezone.now())
+    return OfficeDay(place, day, selectors.appointments_on(office=place, day=day))
+
+
+def visible_curps(caller: Caller, *curps: str | None) -> set[str] | None:
+    """The CURPs an answer may show: only those the citizen gave; all of them (None) for staff and
+    agents."""
+    if not caller.is_anonymous:
+        return None
+    return {curp_rules.compact(c) for c in curps if c}
+
+
+def _office_named(code: str) -> Office:
+    office = catalog.get_office(code)
+    if office is None:
+        raise UnknownOffice(field="office")
+    return office
+
+
+def _procedure_named(code: str) -> Procedure:
+    procedure = catalog.get_procedure(code)
+    if procedure is None:
+        raise UnknownProcedure(field="procedure")
+    return procedure
+
+
+def _slot_at(*, office: Office, procedure: Procedure, start: dt.datetime, field: str) -> selectors.SlotAt:
+    """The slot starting at `start`: an instant if it carries an offset, else the office's local
+    time (on a day the clocks go back, an hour that comes twice is its first time). `field` is blamed
+    when the office does not offer the procedure."""
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=office_zone(office))
+    try:
+        instant = start.astimezone(dt.UTC)
+    except OverflowError:  # year 1 or 9999 at the edge of a zone: no slot there either
+        raise SlotNotFound(field="start") from None
+    return selectors.slot_at(office=office, procedure=procedure, start=instant, field=field)
