@@ -48,7 +48,10 @@ STATES = frozenset(
         "NE",
     ]
 )
-_FORMAT = re.compile(r"^[A-Z][AEIOUX][A-Z]{2}\d{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z]\d$")
+# ASCII only: `\d` (and str.isdigit) also match Arabic-Indic, Devanagari or fullwidth digits, which
+# int() reads but the check digit's alphabet does not hold.
+_FORMAT = re.compile(r"[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9]", re.ASCII)
+_DIGITS = frozenset("0123456789")
 
 
 class CurpError(ValueError):
@@ -66,7 +69,7 @@ def check_digit(first17: str) -> str:
 
 def birth_date(curp: str) -> dt.date:
     """The birth date a CURP encodes: the homonym character is a digit up to 1999, a letter from 2000."""
-    century = 1900 if curp[16].isdigit() else 2000
+    century = 1900 if curp[16] in _DIGITS else 2000
     return dt.date(century + int(curp[4:6]), int(curp[6:8]), int(curp[8:10]))
 
 
@@ -75,7 +78,7 @@ def validate(value: str) -> str:
     curp = compact(value)
     if len(curp) != 18:
         raise CurpError("length")
-    if not _FORMAT.match(curp):
+    if not _FORMAT.fullmatch(curp):
         raise CurpError("format")
     if curp[11:13] not in STATES:
         raise CurpError("state")

@@ -31,6 +31,7 @@ from miconsulado.scheduling.models import Closure, Slot
 from miconsulado.scheduling.selectors import (
     available_slots,
     booking_window,
+    local_day_end,
     local_day_start,
     serving_windows,
     slot_at_sql,
@@ -176,7 +177,7 @@ def appointments_on(*, office: Office, day: dt.date) -> list[Appointment]:
             office=office,
             status__in=ACTIVE_STATUSES,
             slot__start__gte=local_day_start(day, zone),
-            slot__start__lt=local_day_start(day + dt.timedelta(days=1), zone),
+            slot__start__lt=local_day_end(day, zone),
         )
         .order_by("slot__start", "code")
     )

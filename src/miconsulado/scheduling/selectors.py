@@ -48,9 +48,25 @@ def booking_window(*, office: Office, now: dt.datetime | None = None) -> Booking
     )
 
 
+_BEGINNING = dt.datetime.min.replace(tzinfo=dt.UTC)
+_END = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
 def local_day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
-    """The UTC instant at which local date `day` begins in `zone`."""
-    return dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(dt.UTC)
+    """The UTC instant at which local date `day` begins in `zone` (0001-01-01 east of UTC began
+    before the first instant Python can hold: that first instant)."""
+    try:
+        return dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(dt.UTC)
+    except OverflowError:
+        return _BEGINNING
+
+
+def local_day_end(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    """The UTC instant at which local date `day` ends in `zone` (exclusive): the next day's start.
+    9999-12-31 has no next day: its end is the last instant Python can hold, after every slot."""
+    if day == dt.date.max:
+        return _END
+    return local_day_start(day + dt.timedelta(days=1), zone)
 
 
 def _bookable(*, office: Office, procedure: Procedure) -> QuerySet[Slot]:
@@ -96,11 +112,11 @@ def _available(
     window = booking_window(office=office, now=now)
     zone = ZoneInfo(office.tz)
     lower, upper = window.earliest, window.latest
-    # Dates outside the window change nothing (and 9999-12-31 + 1 day would not exist).
-    if date_from is not None and date_from > lower.astimezone(zone).date():
+    # Dates outside the window change nothing.
+    if date_from is not None:
         lower = max(lower, local_day_start(date_from, zone))
-    if date_to is not None and date_to < upper.astimezone(zone).date():
-        upper = min(upper, local_day_start(date_to + dt.timedelta(days=1), zone))
+    if date_to is not None:
+        upper = min(upper, local_day_end(date_to, zone))
     if lower >= upper:
         return None
     slots = _bookable(office=office, procedure=procedure).filter(start__gte=lower, start__lt=upper)

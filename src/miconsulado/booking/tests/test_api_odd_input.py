@@ -2,12 +2,18 @@
 and nothing stored that the other database would refuse."""
 
 import datetime as dt
+import itertools
+import unicodedata
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from miconsulado.accounts.models import Role
 from miconsulado.booking.models import Appointment, Parent
-from miconsulado.booking.tests.api_support import book, booking, get, person, post
+from miconsulado.booking.tests.api_support import bearer, book, booking, get, person, post
 from miconsulado.scheduling.models import Slot
 from miconsulado.testing import applicant, make_curp, make_office, make_procedure, make_slot, make_window
 
@@ -114,3 +120,90 @@ def test_a_parent_curp_is_stored_as_validated(client):
     response = post(client, URL, booking(slot, "passport-minor", applicants=[child]))
     assert response.status_code == 201, response.json()
     assert Parent.objects.get(role="mother").curp == mother
+
+
+# Decimal digits of other scripts (Arabic-Indic ٥٨١٠٢٨, Devanagari, fullwidth…): a regular
+# expression's `\d` takes them for digits, the check digit's alphabet does not.
+NON_ASCII_DIGITS = st.characters(categories=["Nd"]).filter(lambda c: not c.isascii())
+PROPERTY = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# Any representable date, the ends of the calendar most often.
+ANY_DATE = st.one_of(st.sampled_from([dt.date.min, dt.date.max]), st.dates())
+
+
+def with_other_digits(curp: str, scripts: str) -> str:
+    """The CURP with its date (positions 4-9) written digit for digit in the scripts of `scripts`'
+    digits: the same valid date, which int() reads, so only the format check can refuse it."""
+    date = "".join(
+        chr(ord(script) - unicodedata.digit(script) + int(d))
+        for d, script in zip(curp[4:10], itertools.cycle(scripts), strict=False)
+    )
+    return curp[:4] + date + curp[10:]
+
+
+@PROPERTY
+@given(digits=st.text(NON_ASCII_DIGITS, min_size=1, max_size=6))
+def test_a_curp_in_other_digits_is_a_field_error(client, slot, digits):
+    body = booking(slot, applicants=[person(curp=with_other_digits(make_curp(), digits))])
+    response = post(client, URL, body, lang="en")
+    assert response.status_code == 422, response.json()
+    assert list(response.json()["errors"]) == ["applicants.0.curp"]
+    assert nothing_booked(slot)
+
+
+@PROPERTY
+@given(digits=st.text(NON_ASCII_DIGITS, min_size=1, max_size=6))
+def test_a_parents_curp_in_other_digits_is_a_field_error(client, digits):
+    office = make_office("phoenix", tz="America/Phoenix")
+    minor = make_procedure("passport-minor", requires_both_parents=True, max_age=17)
+    slot = make_slot(make_window(office, [minor]))
+    mother = with_other_digits(make_curp(sex="M"), digits)
+    child = person(
+        birth=dt.date(2018, 5, 1),
+        parents=[
+            {"role": "mother", "full_name": "María López", "curp": mother},
+            {"role": "father", "full_name": "Pedro Pérez"},
+        ],
+    )
+    response = post(client, URL, booking(slot, "passport-minor", applicants=[child]), lang="en")
+    assert response.status_code == 422, response.json()
+    assert response.json()["errors"] == {"applicants.0.parents.0.curp": ["The CURP is not valid."]}
+    assert nothing_booked(slot)
+
+
+@pytest.fixture
+def booked(slot):
+    return book(slot, slot.window.procedures.get())
+
+
+@PROPERTY
+@given(day=ANY_DATE)
+def test_the_day_list_answers_any_representable_date(client, booked, day):
+    """A date far from any slot has no appointments: an empty list, as availability answers a range
+    beyond the horizon."""
+    office = booked.office
+    response = get(
+        client, f"/api/v1/offices/{office.code}/appointments", date=day.isoformat(), **bearer(Role.SUPERVISOR)
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["date"] == day.isoformat()
+    booked_on = booked.slot.start.astimezone(ZoneInfo(office.tz)).date()
+    assert len(response.json()["appointments"]) == (day == booked_on)
+
+
+@PROPERTY
+@given(first=st.one_of(st.none(), ANY_DATE), last=st.one_of(st.none(), ANY_DATE))
+def test_availability_answers_any_representable_range(client, slot, first, last):
+    dates = {"from": first, "to": last}
+    response = get(
+        client,
+        f"/api/v1/offices/{slot.office.code}/availability",
+        procedure="matricula",
+        **{k: v.isoformat() for k, v in dates.items() if v is not None},
+    )
+    assert response.status_code in (200, 422), response.json()
+    if response.status_code == 422:  # only an empty range is refused
+        assert response.json()["code"] == "invalid_date_range"

@@ -1,4 +1,5 @@
 import datetime as dt
+import unicodedata
 
 import pytest
 from hypothesis import given
@@ -58,3 +59,31 @@ def test_agrees_with_stdnum_for_h_and_m(birth, sex, serial):
     assert curp.is_valid(value) == stdnum_curp.is_valid(value) is True
     broken = value[:17] + str((int(value[17]) + 1) % 10)
     assert curp.is_valid(broken) == stdnum_curp.is_valid(broken) is False
+
+
+# Decimal digits of other scripts: Arabic-Indic, Devanagari, fullwidth, … (str.isdigit and the
+# regular expression `\d` take them for digits; int() even reads them).
+NON_ASCII_DIGITS = st.characters(categories=["Nd"]).filter(lambda c: not c.isascii())
+
+
+@pytest.mark.parametrize("digits", ["٣١٠٨٢٠", "३१०८२०", "３１０８２０", "31082٠"])
+def test_a_date_in_other_digits_is_a_format_error(digits):
+    with pytest.raises(curp.CurpError, match="format"):
+        curp.validate(f"BOXW{digits}HNERXN09")
+
+
+@given(
+    birth=st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2025, 12, 31)),
+    sex=st.sampled_from("HMX"),
+    replaced=st.lists(st.sampled_from([4, 5, 6, 7, 8, 9, 17]), min_size=1, unique=True),
+    scripts=st.data(),
+)
+def test_digits_of_other_scripts_are_never_read_as_digits(birth, sex, replaced, scripts):
+    """The same digit in another script (so the date stays valid) is refused as malformed, never
+    reaches the check digit's alphabet (ValueError)."""
+    value = list(make_curp(birth=birth, sex=sex))
+    for position in replaced:
+        script = scripts.draw(NON_ASCII_DIGITS)
+        value[position] = chr(ord(script) - unicodedata.digit(script) + int(value[position]))
+    with pytest.raises(curp.CurpError, match="format"):
+        curp.validate("".join(value))
