@@ -8,8 +8,9 @@ service validates it here and reports every problem at once, keyed by field path
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -20,11 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from miconsulado.booking import curp as curp_rules
 from miconsulado.booking.errors import InvalidApplicants, TooManyApplicants
 from miconsulado.booking.models import ParentRole, Sex
+from miconsulado.booking.text import TextError, clean_name, clean_text, has_invisible
 from miconsulado.catalog.models import Procedure
 
 # An absent parent's remote OP-7 is valid for 90 days (DOMAIN.md).
 REMOTE_CONSENT_VALID_DAYS = 90
-NAME_MAX = 100
+NAME_MAX = 100  # Applicant's name fields
+FULL_NAME_MAX = 200  # Parent.full_name
+ID_DOCUMENT_MAX = 100  # Parent.id_document
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,17 @@ def normalize_phone(raw: str, *, region: str = "US") -> str:
     if not phonenumbers.is_valid_number(number):
         raise ValueError("invalid number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _is_email(value: str) -> bool:
+    # Invisible characters first: the domain's IDNA encoding drops some (U+200B) without a word.
+    if has_invisible(value):
+        return False
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
@@ -120,24 +135,18 @@ def clean_applicants(
             if curp_rules.birth_date(curp) != data.birth_date:
                 fail("birth_date", _("La fecha de nacimiento no coincide con la CURP."))
 
-        names = {
-            "given_names": data.given_names.strip(),
-            "first_surname": data.first_surname.strip(),
-            "second_surname": (data.second_surname or "").strip(),
-        }
-        for name in ("given_names", "first_surname"):
-            if not names[name]:
-                fail(name, _("Este campo es obligatorio."))
-        for name, value in names.items():
-            if len(value) > NAME_MAX:
-                fail(name, _("Máximo %(n)s caracteres.") % {"n": NAME_MAX})
+        names: dict[str, str] = {}
+        for name, raw, required in (
+            ("given_names", data.given_names, True),
+            ("first_surname", data.first_surname, True),
+            ("second_surname", data.second_surname or "", False),
+        ):
+            names[name] = _name(raw, required=required, fail=partial(fail, name))
 
         # The first applicant is the contact; the others may share it.
         email = (data.email or "").strip()
         if email:
-            try:
-                validate_email(email)
-            except ValidationError:
+            if not _is_email(email):
                 fail("email", _("El correo electrónico no es válido."))
         elif index == 0:
             fail("email", _("El correo electrónico es obligatorio."))
@@ -163,7 +172,7 @@ def clean_applicants(
                 _("Este trámite es sólo para menores de %(n)s años.") % {"n": procedure.max_age + 1},
             )
 
-        _check_parents(procedure, data, age, appointment_date, prefix, errors)
+        parents = _check_parents(procedure, data, age, appointment_date, prefix, errors)
 
         if curp_ok:
             cleaned.append(
@@ -173,7 +182,7 @@ def clean_applicants(
                     email=email,
                     phone=phone,
                     birth_date=data.birth_date,
-                    parents=tuple(data.parents),
+                    parents=parents,
                     **names,
                 )
             )
@@ -189,9 +198,33 @@ def clean_applicants(
     ]
 
 
-def _with_contact(applicant: CleanApplicant, *, email: str, phone: str) -> CleanApplicant:
-    from dataclasses import replace
+def _name(value: str, *, required: bool, fail: Callable[[str | Promise], None], limit: int = NAME_MAX) -> str:
+    """The name as stored, or "" after telling `fail` what is wrong with it."""
+    try:
+        value = clean_name(value)
+    except TextError as exc:
+        fail(exc.message)
+        return ""
+    if required and not value:
+        fail(_("Este campo es obligatorio."))
+    elif len(value) > limit:
+        fail(_("Máximo %(n)s caracteres.") % {"n": limit})
+    return value
 
+
+def _text(value: str, *, fail: Callable[[str | Promise], None], limit: int) -> str:
+    """One line of text as stored (an ID document), or "" after telling `fail` what is wrong."""
+    try:
+        value = clean_text(value)
+    except TextError as exc:
+        fail(exc.message)
+        return ""
+    if len(value) > limit:
+        fail(_("Máximo %(n)s caracteres.") % {"n": limit})
+    return value
+
+
+def _with_contact(applicant: CleanApplicant, *, email: str, phone: str) -> CleanApplicant:
     return replace(applicant, email=email, phone=phone)
 
 
@@ -202,46 +235,51 @@ def _check_parents(
     appointment_date: dt.date,
     prefix: str,
     errors: dict[str, list[str | Promise]],
-) -> None:
+) -> tuple[ParentData, ...]:
     """A minor's passport records both parents: each present, or with a remote OP-7 signed within
-    90 days before the appointment."""
-    if not (procedure.requires_both_parents and age < 18):
-        if data.parents:
-            _check_parent_rows(data.parents, appointment_date, prefix, errors)
-        return
-    roles = {p.role for p in data.parents}
-    if len(data.parents) < 2 or len(roles) < 2:
-        errors.setdefault(f"{prefix}.parents", []).append(
-            _("Indique a ambos padres (o tutores): presentes o con OP-7 remoto vigente.")
-        )
-    _check_parent_rows(data.parents, appointment_date, prefix, errors)
+    90 days before the appointment. The parents as stored (names and documents cleaned)."""
+    if procedure.requires_both_parents and age < 18:
+        roles = {p.role for p in data.parents}
+        if len(data.parents) < 2 or len(roles) < 2:
+            errors.setdefault(f"{prefix}.parents", []).append(
+                _("Indique a ambos padres (o tutores): presentes o con OP-7 remoto vigente.")
+            )
+    return _clean_parent_rows(data.parents, appointment_date, prefix, errors)
 
 
-def _check_parent_rows(
+def _clean_parent_rows(
     parents: Sequence[ParentData],
     appointment_date: dt.date,
     prefix: str,
     errors: dict[str, list[str | Promise]],
-) -> None:
+) -> tuple[ParentData, ...]:
     valid_roles = set(ParentRole.values)
+    cleaned = []
     for j, parent in enumerate(parents):
         path = f"{prefix}.parents.{j}"
+
+        def fail(name: str, message: str | Promise, path: str = path) -> None:
+            errors.setdefault(f"{path}.{name}", []).append(message)
+
         if parent.role not in valid_roles:
-            errors.setdefault(f"{path}.role", []).append(_("Parentesco no válido."))
-        if not parent.full_name.strip():
-            errors.setdefault(f"{path}.full_name", []).append(_("Este campo es obligatorio."))
+            fail("role", _("Parentesco no válido."))
+        full_name = _name(
+            parent.full_name, required=True, fail=partial(fail, "full_name"), limit=FULL_NAME_MAX
+        )
+        id_document = _text(parent.id_document, fail=partial(fail, "id_document"), limit=ID_DOCUMENT_MAX)
         if parent.curp and not curp_rules.is_valid(parent.curp):
-            errors.setdefault(f"{path}.curp", []).append(_("La CURP no es válida."))
+            fail("curp", _("La CURP no es válida."))
         if not parent.present:
             signed = parent.remote_consent_signed_on
             if signed is None:
-                errors.setdefault(f"{path}.remote_consent_signed_on", []).append(
-                    _("Un padre ausente necesita un OP-7 remoto firmado.")
-                )
+                fail("remote_consent_signed_on", _("Un padre ausente necesita un OP-7 remoto firmado."))
             elif signed > appointment_date or (appointment_date - signed).days > REMOTE_CONSENT_VALID_DAYS:
-                errors.setdefault(f"{path}.remote_consent_signed_on", []).append(
-                    _("El OP-7 remoto debe estar firmado dentro de los 90 días previos a la cita.")
+                fail(
+                    "remote_consent_signed_on",
+                    _("El OP-7 remoto debe estar firmado dentro de los 90 días previos a la cita."),
                 )
+        cleaned.append(replace(parent, full_name=full_name, id_document=id_document))
+    return tuple(cleaned)
 
 
 __all__ = [

@@ -10,6 +10,11 @@ class InvalidApplicants(Invalid):
     default_message = _("Los datos de los solicitantes no son válidos.")
 
 
+class InvalidText(Invalid):
+    code = "invalid_text"
+    default_message = _("Contiene caracteres de control o invisibles; escríbalo sin ellos.")
+
+
 class TooManyApplicants(Invalid):
     code = "too_many_applicants"
     default_message = _("Este trámite no admite tantas personas en una sola cita.")

@@ -14,7 +14,13 @@ from ninja import Field
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from miconsulado.booking.applicants import NAME_MAX, ApplicantData, ParentData
+from miconsulado.booking.applicants import (
+    FULL_NAME_MAX,
+    ID_DOCUMENT_MAX,
+    NAME_MAX,
+    ApplicantData,
+    ParentData,
+)
 from miconsulado.catalog.schemas import OfficeRef, ProcedureRef
 from miconsulado.core.api_schemas import Input, Output
 
@@ -38,9 +44,9 @@ def _not_a_number(error_type: str) -> Callable[[Any], Any]:
 
 class ParentIn(Input):
     role: str = Field(..., max_length=20, description="mother, father o guardian")
-    full_name: str = Field(..., max_length=200)
+    full_name: str = Field(..., max_length=FULL_NAME_MAX)
     curp: str | None = Field(None, max_length=CURP_MAX)
-    id_document: str | None = Field(None, max_length=100)
+    id_document: str | None = Field(None, max_length=ID_DOCUMENT_MAX)
     present: bool = Field(True, description="Presente en la cita; si no, OP-7 remoto firmado.")
     remote_consent_signed_on: dt.date | None = None
 

@@ -52,6 +52,7 @@ from miconsulado.booking.models import (
     AppointmentStatus,
 )
 from miconsulado.booking.selectors import timing_refusal
+from miconsulado.booking.text import clean_reason
 from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
@@ -391,6 +392,7 @@ def cancel_appointment(
 ) -> Appointment:
     """Cancel and give the places back. `force` (staff) skips the cut-off before the appointment."""
     now = now or timezone.now()
+    reason = clean_reason(reason)
     with transaction.atomic():
         locked = (
             Appointment.objects.select_for_update().select_related("slot", "office").get(pk=appointment.pk)
