@@ -51,7 +51,7 @@ def book(slot, person, procedure=None):
         procedure=procedure or slot.window.procedures.get(),
         applicants=[person],
         channel=Channel.API,
-    )
+    ).appointment
 
 
 def child(mother: str = "María López", father: str = "Pedro Pérez", **mother_kw):
