@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "miconsulado.catalog",
     "miconsulado.scheduling",
     "miconsulado.booking",
+    "miconsulado.wiring",
 ]
 
 MIDDLEWARE = [
@@ -72,13 +73,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "miconsulado.core.middleware.ApiHostMiddleware",  # before the first get_host() (CommonMiddleware)
+    "miconsulado.wiring.api.middleware.ApiHostMiddleware",  # before the first get_host() (CommonMiddleware)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "miconsulado.core.middleware.ApiEdgeMiddleware",  # after LocaleMiddleware: errors in the caller's language
+    "miconsulado.wiring.api.middleware.ApiEdgeMiddleware",  # after LocaleMiddleware: errors in the caller's language
     "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a refused login into the lockout page
 ]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from miconsulado.booking import curp as curp_rules
 from miconsulado.booking.applicants import ApplicantData, ParentData
+from miconsulado.catalog.localtime import office_date, office_zone
 from miconsulado.catalog.models import Office, OfficeProcedure, Procedure
 from miconsulado.scheduling.models import OfficeSchedule, ServiceWindow, Slot
 
@@ -76,8 +76,8 @@ def make_slot(
     minutes: int = 20,
 ) -> Slot:
     if start is None:
-        zone = ZoneInfo(window.office.tz)
-        day = timezone.now().astimezone(zone).date() + dt.timedelta(days=days_ahead)
+        zone = office_zone(window.office)
+        day = office_date(timezone.now(), window.office) + dt.timedelta(days=days_ahead)
         start = dt.datetime.combine(day, local_time, tzinfo=zone).astimezone(dt.UTC)
         # Distinct starts for repeated calls on the same window.
         while Slot.objects.filter(window=window, start=start).exists():

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from miconsulado.api import api
 from miconsulado.core import views as core_views
+from miconsulado.wiring.api.mount import api
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -25,7 +25,7 @@ from miconsulado.booking.schemas import (
     RescheduleIn,
 )
 from miconsulado.catalog.localtime import office_zone
-from miconsulado.core.api_errors import ErrorOut
+from miconsulado.core.api_schemas import ErrorOut
 
 router = Router(tags=["citas"])
 

@@ -1,4 +1,5 @@
-"""Booking's domain errors, defined once. Edges translate them (see core.errors.DomainError.kind)."""
+"""Booking's domain errors, defined once. Edges translate them (see core.errors.DomainError.kind).
+Why a time cannot be booked (past, too soon, closed…) is scheduling's answer: scheduling/errors.py."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -18,36 +19,6 @@ class InvalidText(Invalid):
 class TooManyApplicants(Invalid):
     code = "too_many_applicants"
     default_message = _("Este trámite no admite tantas personas en una sola cita.")
-
-
-class ProcedureNotOffered(Invalid):
-    code = "procedure_not_offered"
-    default_message = _("Esta oficina no ofrece ese trámite en ese horario.")
-
-
-class SlotNotFound(NotFound):
-    code = "slot_not_found"
-    default_message = _("No existe un horario para esa oficina, trámite y hora.")
-
-
-class ClosedThatDay(Invalid):
-    code = "closed_that_day"
-    default_message = _("La oficina no atiende ese trámite ese día; consulte los horarios disponibles.")
-
-
-class SlotInPast(Invalid):
-    code = "slot_in_past"
-    default_message = _("Ese horario ya pasó.")
-
-
-class TooSoon(Invalid):
-    code = "too_soon"
-    default_message = _("Ese horario está demasiado próximo; elija uno posterior.")
-
-
-class OutsideHorizon(Invalid):
-    code = "outside_horizon"
-    default_message = _("Ese horario está fuera del periodo de reserva abierto.")
 
 
 class SlotUnavailable(Conflict):

@@ -21,12 +21,14 @@ from miconsulado.accounts.callers import Caller
 from miconsulado.booking import curp as curp_rules
 from miconsulado.booking import selectors, services
 from miconsulado.booking.applicants import ApplicantData
-from miconsulado.booking.errors import AppointmentNotFound, CurpRequired, SlotNotFound
+from miconsulado.booking.errors import AppointmentNotFound, CurpRequired
 from miconsulado.booking.models import Appointment
 from miconsulado.catalog import selectors as catalog
+from miconsulado.catalog.errors import OfficeNotFound, UnknownOffice, UnknownProcedure
 from miconsulado.catalog.localtime import office_today, office_zone
 from miconsulado.catalog.models import Office, Procedure
-from miconsulado.core.api_errors import OfficeNotFound, UnknownOffice, UnknownProcedure
+from miconsulado.scheduling.errors import SlotNotFound
+from miconsulado.scheduling.rules import check_date
 
 
 def book(
@@ -124,7 +126,9 @@ class OfficeDay:
 def office_day(*, caller: Caller, office: str, day: dt.date | None = None) -> OfficeDay:
     """The staff's list for a day (today at the office by default): agents, supervisors, admins,
     and consular staff of that office (Forbidden for others). OfficeNotFound for an unknown code
-    (inactive offices included: their appointments still have to be seen to)."""
+    (inactive offices included: their appointments still have to be seen to); DateOutOfRange for a
+    day outside scheduling's calendar."""
+    check_date(day, field="date")
     place = catalog.get_office(office, include_inactive=True)
     if place is None:
         raise OfficeNotFound()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -13,44 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from miconsulado.booking import codes
 from miconsulado.booking import curp as curp_rules
-from miconsulado.booking.errors import (
-    AppointmentNotFound,
-    ClosedThatDay,
-    OutsideHorizon,
-    ProcedureNotOffered,
-    SlotInPast,
-    SlotNotFound,
-    TooSoon,
-)
+from miconsulado.booking.errors import AppointmentNotFound
 from miconsulado.booking.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from miconsulado.catalog import selectors as catalog
+from miconsulado.catalog.localtime import local_day_end, local_day_start
 from miconsulado.catalog.models import Office, Procedure
-from miconsulado.core.errors import DomainError
-from miconsulado.scheduling.holidays import closed_holidays
-from miconsulado.scheduling.models import Closure, Slot
-from miconsulado.scheduling.selectors import (
-    available_slots,
-    booking_window,
-    local_day_end,
-    local_day_start,
-    serving_windows,
-    slot_at_sql,
-    slot_from_row,
-)
-
-
-def timing_refusal(*, office: Office, start: dt.datetime, now: dt.datetime) -> DomainError | None:
-    """Why nothing starting at `start` can be booked now, whatever the slot: it is past, inside the
-    minimum lead time, or beyond the horizon; None when the time itself is bookable."""
-    if start <= now:
-        return SlotInPast(field="start")
-    window = booking_window(office=office, now=now)
-    if start < window.earliest:
-        return TooSoon(field="start")
-    if start >= window.latest:
-        return OutsideHorizon(field="start")
-    return None
-
+from miconsulado.scheduling.errors import ProcedureNotOffered
+from miconsulado.scheduling.models import Slot
+from miconsulado.scheduling.rules import why_no_slot
+from miconsulado.scheduling.selectors import serving_windows, slot_at_sql, slot_from_row
 
 # Whether a hold past its expiry (not yet released) sits in the slot <slot>; parameters: the held
 # status, now.
@@ -118,31 +88,6 @@ def slot_at(
     return SlotAt(slot, lapsed_hold=bool(row[-1]))
 
 
-def why_no_slot(
-    *, office: Office, procedure: Procedure, start: dt.datetime, now: dt.datetime | None = None
-) -> DomainError:
-    """Why nothing can be booked at `start` (an instant no slot of the procedure starts at), in the
-    words a person can act on: in the past, too soon, beyond the horizon, a closed day (with the
-    holiday or the reason), or simply not a start time of that day."""
-    now = now or timezone.now()
-    refusal = timing_refusal(office=office, start=start, now=now)
-    if refusal is not None:
-        return refusal
-    day = start.astimezone(ZoneInfo(office.tz)).date()
-    if available_slots(
-        office=office, procedure=procedure, date_from=day, date_to=day, include_full=True, now=now
-    ):
-        return SlotNotFound(field="start")
-    reason = Closure.objects.filter(office=office, date=day, starts__isnull=True).values_list(
-        "reason", flat=True
-    ).first() or closed_holidays(office=office, start=day, end=day).get(day)
-    if reason:
-        return ClosedThatDay(
-            _("La oficina está cerrada ese día: %(reason)s.") % {"reason": reason}, field="start"
-        )
-    return ClosedThatDay(field="start")
-
-
 def _with_details() -> QuerySet[Appointment]:
     """Appointments with what every rendering of one needs: office, procedure, slot and people."""
     return Appointment.objects.select_related("office", "procedure", "slot").prefetch_related("applicants")
@@ -170,14 +115,13 @@ def appointment_by_code(*, code: str) -> Appointment:
 
 def appointments_on(*, office: Office, day: dt.date) -> list[Appointment]:
     """The office's active appointments on a local date, by start (the staff's list for the day)."""
-    zone = ZoneInfo(office.tz)
     return list(
         _with_details()
         .filter(
             office=office,
             status__in=ACTIVE_STATUSES,
-            slot__start__gte=local_day_start(day, zone),
-            slot__start__lt=local_day_end(day, zone),
+            slot__start__gte=local_day_start(day, office),
+            slot__start__lt=local_day_end(day, office),
         )
         .order_by("slot__start", "code")
     )

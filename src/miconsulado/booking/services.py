@@ -39,7 +39,6 @@ from miconsulado.booking.errors import (
     HoldExpired,
     NotActive,
     NotConfirmable,
-    ProcedureNotOffered,
     SlotUnavailable,
     TooManyApplicants,
 )
@@ -51,14 +50,15 @@ from miconsulado.booking.models import (
     AppointmentEvent,
     AppointmentStatus,
 )
-from miconsulado.booking.selectors import timing_refusal
 from miconsulado.booking.text import clean_reason
 from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
 from miconsulado.core.events import announce, delivery
 from miconsulado.core.outbox import enqueue_on_commit
+from miconsulado.scheduling.errors import ProcedureNotOffered
 from miconsulado.scheduling.models import Slot
+from miconsulado.scheduling.rules import timing_refusal
 from miconsulado.scheduling.selectors import schedule_for, serves
 from miconsulado.scheduling.services import note_availability_changed
 

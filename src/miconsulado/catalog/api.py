@@ -1,4 +1,5 @@
-"""Offices and procedures over JSON: read-only, public, in the request's language."""
+"""Offices and procedures over JSON: read-only, public, in the request's language. One office with
+its opening hours is scheduling's (scheduling/api.py), under the same tag."""
 
 from __future__ import annotations
 
@@ -10,10 +11,7 @@ from ninja import Query, Router
 
 from miconsulado.catalog import selectors
 from miconsulado.catalog.models import Office, Procedure
-from miconsulado.catalog.schemas import OfficeDetailOut, OfficeOut, ProcedureOut
-from miconsulado.core.api_errors import ErrorOut, OfficeNotFound
-from miconsulado.scheduling.models import OpeningHours, Weekday
-from miconsulado.scheduling.selectors import schedule_for
+from miconsulado.catalog.schemas import OfficeOut, ProcedureOut
 
 router = Router(tags=["catálogo"])
 
@@ -67,36 +65,6 @@ def list_offices(
     if country:
         offices = offices.filter(country=country)
     return [office_out(o) for o in offices]
-
-
-@router.get("/offices/{code}", response={200: OfficeDetailOut, 404: ErrorOut}, summary="Una oficina consular")
-def get_office(request: HttpRequest, code: str) -> dict[str, Any]:
-    """With its zone, the procedures it offers, its weekly opening hours (local time) and its booking
-    policy."""
-    office = selectors.get_office(code)
-    if office is None:
-        raise OfficeNotFound()
-    policy = schedule_for(office)
-    hours = OpeningHours.objects.filter(office=office).order_by("weekday", "opens")
-    return {
-        **office_out(office),
-        "procedures": [{"code": p.code, "name": p.name} for p in selectors.procedures_for_office(office)],
-        "opening_hours": [
-            {
-                "weekday": h.weekday,
-                "day": str(Weekday(h.weekday).label),
-                "opens": f"{h.opens:%H:%M}",
-                "closes": f"{h.closes:%H:%M}",
-            }
-            for h in hours
-        ],
-        "booking": {
-            "slot_minutes": policy.slot_minutes,
-            "horizon_days": policy.horizon_days,
-            "min_lead_minutes": policy.min_lead_minutes,
-            "cancellation_cutoff_hours": policy.cancellation_cutoff_hours,
-        },
-    }
 
 
 @router.get("/procedures", response=list[ProcedureOut], summary="Trámites")

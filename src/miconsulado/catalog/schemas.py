@@ -29,26 +29,6 @@ class ProcedureRef(Output):
     name: str
 
 
-class OpeningRangeOut(Output):
-    weekday: int = Field(..., description="0 = lunes … 6 = domingo")
-    day: str
-    opens: str = Field(..., description="HH:MM, hora local")
-    closes: str = Field(..., description="HH:MM, hora local")
-
-
-class BookingPolicyOut(Output):
-    slot_minutes: int
-    horizon_days: int
-    min_lead_minutes: int
-    cancellation_cutoff_hours: int
-
-
-class OfficeDetailOut(OfficeOut):
-    procedures: list[ProcedureRef]
-    opening_hours: list[OpeningRangeOut]
-    booking: BookingPolicyOut
-
-
 class FeeOut(Output):
     variant: str
     name: str

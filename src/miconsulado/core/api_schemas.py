@@ -21,3 +21,12 @@ class Input(BaseModel):
 
 class Output(BaseModel):
     """An answer an operation builds as a dict."""
+
+
+# Declared by each app's operations, rendered by the API edge (wiring/api/errors.py).
+class ErrorOut(Output):
+    """Every error response of the API."""
+
+    code: str
+    message: str
+    errors: dict[str, list[str]]

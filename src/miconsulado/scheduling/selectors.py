@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import connection
@@ -15,6 +14,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from miconsulado.catalog import selectors as catalog
+from miconsulado.catalog.localtime import local_day_end, local_day_start, office_date
 from miconsulado.catalog.models import Office, Procedure
 from miconsulado.core.snapshot import Snapshot
 from miconsulado.scheduling.models import OfficeSchedule, ServiceWindow, Slot
@@ -39,34 +39,11 @@ def schedule_for(office: Office) -> OfficeSchedule:
 def booking_window(*, office: Office, now: dt.datetime | None = None) -> BookingWindow:
     now = now or timezone.now()
     policy = schedule_for(office)
-    zone = ZoneInfo(office.tz)
-    last_day = now.astimezone(zone).date() + dt.timedelta(days=policy.horizon_days)
-    latest = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    last_day = office_date(now, office) + dt.timedelta(days=policy.horizon_days)
     return BookingWindow(
         earliest=now + dt.timedelta(minutes=policy.min_lead_minutes),
-        latest=latest.astimezone(dt.UTC),
+        latest=local_day_end(last_day, office),
     )
-
-
-_BEGINNING = dt.datetime.min.replace(tzinfo=dt.UTC)
-_END = dt.datetime.max.replace(tzinfo=dt.UTC)
-
-
-def local_day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
-    """The UTC instant at which local date `day` begins in `zone` (0001-01-01 east of UTC began
-    before the first instant Python can hold: that first instant)."""
-    try:
-        return dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(dt.UTC)
-    except OverflowError:
-        return _BEGINNING
-
-
-def local_day_end(day: dt.date, zone: ZoneInfo) -> dt.datetime:
-    """The UTC instant at which local date `day` ends in `zone` (exclusive): the next day's start.
-    9999-12-31 has no next day: its end is the last instant Python can hold, after every slot."""
-    if day == dt.date.max:
-        return _END
-    return local_day_start(day + dt.timedelta(days=1), zone)
 
 
 def _bookable(*, office: Office, procedure: Procedure) -> QuerySet[Slot]:
@@ -110,13 +87,12 @@ def _available(
     include_full: bool,
 ) -> QuerySet[Slot] | None:
     window = booking_window(office=office, now=now)
-    zone = ZoneInfo(office.tz)
     lower, upper = window.earliest, window.latest
     # Dates outside the window change nothing.
     if date_from is not None:
-        lower = max(lower, local_day_start(date_from, zone))
+        lower = max(lower, local_day_start(date_from, office))
     if date_to is not None:
-        upper = min(upper, local_day_end(date_to, zone))
+        upper = min(upper, local_day_end(date_to, office))
     if lower >= upper:
         return None
     slots = _bookable(office=office, procedure=procedure).filter(start__gte=lower, start__lt=upper)

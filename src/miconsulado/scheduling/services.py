@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from miconsulado.catalog.localtime import local_day_end, local_day_start, office_date, office_zone
 from miconsulado.catalog.models import Office
 from miconsulado.core.errors import Invalid
 from miconsulado.scheduling.holidays import closed_holidays
@@ -126,7 +127,7 @@ def _load_plan(*, office: Office, start: dt.date, end: dt.date) -> _Plan:
     return _Plan(
         office=office,
         policy=policy,
-        zone=ZoneInfo(office.tz),
+        zone=office_zone(office),
         windows=windows,
         hours=hours,
         extras=extras,
@@ -264,10 +265,6 @@ def _absence_reason(plan: _Plan, slot: _Row) -> str:
     return gettext("Fuera del horario")
 
 
-def _local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(dt.UTC)
-
-
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
     for i in range(0, len(ids), _CHUNK):
         yield ids[i : i + _CHUNK]
@@ -289,9 +286,8 @@ def generate_slots(
     if (end - start).days >= MAX_RANGE_DAYS:
         raise Invalid(_("Se pueden generar como máximo %(days)s días de una vez.") % {"days": MAX_RANGE_DAYS})
     now = now or timezone.now()
-    zone = ZoneInfo(office.tz)
-    lower = max(now, _local_midnight(start, zone))
-    upper = _local_midnight(end + dt.timedelta(days=1), zone)
+    lower = max(now, local_day_start(start, office))
+    upper = local_day_end(end, office)
     report = GenerationReport(office=office.code, start=start, end=end)
 
     # Stored reasons are written in the project's language, whoever triggers the run.
@@ -500,7 +496,7 @@ def generate_office_slots(
     if days is not None and days < 0:
         raise Invalid(_("El número de días no puede ser negativo."))
     now = now or timezone.now()
-    first = start or now.astimezone(ZoneInfo(office.tz)).date()
+    first = start or office_date(now, office)
     span = days if days is not None else schedule_for(office).horizon_days
     return generate_slots(office=office, start=first, end=first + dt.timedelta(days=span), now=now)
 

@@ -15,6 +15,7 @@ from miconsulado.accounts.models import Role
 from miconsulado.booking.models import Appointment, Parent
 from miconsulado.booking.tests.api_support import bearer, book, booking, get, person, post
 from miconsulado.scheduling.models import Slot
+from miconsulado.scheduling.rules import FIRST_DATE, LAST_DATE
 from miconsulado.testing import applicant, make_curp, make_office, make_procedure, make_slot, make_window
 
 pytestmark = pytest.mark.django_db
@@ -48,12 +49,46 @@ def test_rescheduling_to_the_end_of_time_is_no_slot(client, slot, procedure):
 
 
 @pytest.mark.parametrize(
-    "dates", [{"to": "9999-12-31"}, {"from": "0001-01-01"}, {"from": "0001-01-01", "to": "9999-12-31"}]
+    "dates", [{"to": "9998-12-31"}, {"from": "1900-01-01"}, {"from": "1900-01-01", "to": "9998-12-31"}]
 )
-def test_availability_for_any_representable_dates(client, slot, dates):
+def test_availability_for_the_ends_of_the_calendar(client, slot, dates):
     response = get(client, f"/api/v1/offices/{slot.office.code}/availability", procedure="matricula", **dates)
     assert response.status_code == 200, response.json()
     assert [s["id"] for s in response.json()["slots"]] == [slot.pk]
+
+
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [
+        ({"to": "9999-12-31"}, "to"),
+        ({"from": "0001-01-01"}, "from"),
+        ({"from": "1899-12-31", "to": "9999-01-01"}, "from"),
+        ({"from": "1900-01-01", "to": "9999-01-01"}, "to"),
+    ],
+)
+def test_availability_beyond_the_calendar_is_a_field_error(client, slot, dates, field):
+    response = get(
+        client, f"/api/v1/offices/{slot.office.code}/availability", procedure="matricula", lang="en", **dates
+    )
+    assert response.status_code == 422, response.json()
+    assert response.json()["code"] == "date_out_of_range"
+    assert response.json()["errors"] == {
+        field: ["Date outside the appointments calendar: use a date between 1900-01-01 and 9998-12-31."]
+    }
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "9999-01-01"])
+def test_a_day_list_beyond_the_calendar_is_a_field_error(client, slot, day):
+    response = get(
+        client,
+        f"/api/v1/offices/{slot.office.code}/appointments",
+        date=day,
+        lang="en",
+        **bearer(Role.SUPERVISOR),
+    )
+    assert response.status_code == 422, response.json()
+    assert response.json()["code"] == "date_out_of_range"
+    assert list(response.json()["errors"]) == ["date"]
 
 
 def test_a_nul_in_a_name_is_refused_naming_the_field(client, slot):
@@ -130,8 +165,15 @@ PROPERTY = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-# Any representable date, the ends of the calendar most often.
-ANY_DATE = st.one_of(st.sampled_from([dt.date.min, dt.date.max]), st.dates())
+# Any representable date, the ends of Python's calendar and of the appointments' most often.
+ANY_DATE = st.one_of(
+    st.sampled_from([dt.date.min, FIRST_DATE, LAST_DATE, dt.date.max]),
+    st.dates(),
+)
+
+
+def in_calendar(day: dt.date | None) -> bool:
+    return day is None or FIRST_DATE <= day <= LAST_DATE
 
 
 def with_other_digits(curp: str, scripts: str) -> str:
@@ -182,12 +224,16 @@ def booked(slot):
 @PROPERTY
 @given(day=ANY_DATE)
 def test_the_day_list_answers_any_representable_date(client, booked, day):
-    """A date far from any slot has no appointments: an empty list, as availability answers a range
-    beyond the horizon."""
+    """A date of the calendar far from any slot has no appointments: an empty list, as availability
+    answers a range beyond the horizon. Beyond the calendar, a field error."""
     office = booked.office
     response = get(
         client, f"/api/v1/offices/{office.code}/appointments", date=day.isoformat(), **bearer(Role.SUPERVISOR)
     )
+    if not in_calendar(day):
+        assert response.status_code == 422, response.json()
+        assert response.json()["errors"].keys() == {"date"}
+        return
     assert response.status_code == 200, response.json()
     assert response.json()["date"] == day.isoformat()
     booked_on = booked.slot.start.astimezone(ZoneInfo(office.tz)).date()
@@ -205,5 +251,8 @@ def test_availability_answers_any_representable_range(client, slot, first, last)
         **{k: v.isoformat() for k, v in dates.items() if v is not None},
     )
     assert response.status_code in (200, 422), response.json()
-    if response.status_code == 422:  # only an empty range is refused
+    if not (in_calendar(first) and in_calendar(last)):
+        assert response.status_code == 422, response.json()
+        assert response.json()["code"] == "date_out_of_range"
+    elif response.status_code == 422:  # else only an empty range is refused
         assert response.json()["code"] == "invalid_date_range"

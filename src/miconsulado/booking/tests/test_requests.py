@@ -15,14 +15,12 @@ from miconsulado.booking.errors import (
     AppointmentNotFound,
     CancellationWindowClosed,
     CurpRequired,
-    ProcedureNotOffered,
-    SlotInPast,
-    SlotNotFound,
 )
 from miconsulado.booking.models import AppointmentStatus
-from miconsulado.core.api_errors import OfficeNotFound, UnknownOffice, UnknownProcedure
+from miconsulado.catalog.errors import OfficeNotFound, UnknownOffice, UnknownProcedure
 from miconsulado.core.channels import Channel
 from miconsulado.core.errors import Forbidden
+from miconsulado.scheduling.errors import ProcedureNotOffered, SlotInPast, SlotNotFound
 from miconsulado.scheduling.models import OfficeSchedule
 from miconsulado.testing import (
     applicant,

@@ -4,16 +4,11 @@ import pytest
 from django.utils import timezone
 
 from miconsulado.booking import services
-from miconsulado.booking.errors import (
-    OutsideHorizon,
-    ProcedureNotOffered,
-    SlotInPast,
-    SlotUnavailable,
-    TooSoon,
-)
+from miconsulado.booking.errors import SlotUnavailable
 from miconsulado.booking.models import Appointment
 from miconsulado.catalog.models import Office
 from miconsulado.core.channels import Channel
+from miconsulado.scheduling.errors import OutsideHorizon, ProcedureNotOffered, SlotInPast, TooSoon
 from miconsulado.scheduling.models import Slot
 from miconsulado.testing import applicant, make_procedure, make_slot
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from miconsulado.catalog.localtime import to_office_time
 from miconsulado.core.errors import DomainError
 from miconsulado.scheduling.services import (
     GenerationReport,
@@ -96,7 +96,7 @@ class Command(BaseCommand):
         }
 
     def _conflict(self, report: GenerationReport, slot: Any) -> str:
-        local = slot.start.astimezone(ZoneInfo(slot.office.tz))
+        local = to_office_time(slot.start, slot.office)
         return _(
             "  CONFLICTO %(office)s %(when)s ventanilla %(window)s: %(booked)s/%(capacity)s "
             "ocupados — %(reason)s (id %(id)s)"

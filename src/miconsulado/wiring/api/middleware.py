@@ -1,5 +1,5 @@
 """The API's edge where django-ninja's error handlers cannot reach: every answer under /api/ is
-JSON in the one error shape (core/api_errors.py)."""
+JSON in the one error shape (errors.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
-from miconsulado.core.api_errors import BAD_REQUEST, NullCharacter, error_body
+from miconsulado.wiring.api.errors import BAD_REQUEST, error_body
+from miconsulado.wiring.api.parsing import NullCharacter
 
 API_PREFIX = "/api/"
 

@@ -9,10 +9,12 @@ from ninja import Router
 
 from miconsulado.booking.api import router as booking_router
 from miconsulado.catalog.api import router as catalog_router
-from miconsulado.core import api_errors
 from miconsulado.scheduling.api import router as scheduling_router
+from miconsulado.wiring.api import errors
+from miconsulado.wiring.api.openapi import JsonErrorsAPI
+from miconsulado.wiring.api.parsing import JsonParser
 
-api = api_errors.JsonErrorsAPI(
+api = JsonErrorsAPI(
     title="Mi Consulado API",
     version="1.0.0",
     description=(
@@ -21,9 +23,9 @@ api = api_errors.JsonErrorsAPI(
         "`Accept-Language`. El personal y los agentes usan `Authorization: Bearer <token>`."
     ),
     urls_namespace="api-v1",
-    parser=api_errors.JsonParser(),
+    parser=JsonParser(),
 )
-api_errors.install(api)
+errors.install(api)
 
 # Routers carry full paths: availability and an office's appointments live under /offices/{code}
 # but belong to scheduling and booking.

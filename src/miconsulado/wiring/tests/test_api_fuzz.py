@@ -13,9 +13,9 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from miconsulado.api import api
 from miconsulado.booking.tests.api_support import bearer
 from miconsulado.testing import make_office, make_procedure, make_slot, make_window
+from miconsulado.wiring.api.mount import api
 
 pytestmark = pytest.mark.django_db
 
