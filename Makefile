@@ -68,6 +68,7 @@ lint: install
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
 	MICONSULADO_DEBUG=1 $(BIN)/mypy
+	$(BIN)/lint-imports --no-logo  # the apps' layers (pyproject.toml, decision 0008)
 
 format: install
 	$(BIN)/ruff check --fix src bench
