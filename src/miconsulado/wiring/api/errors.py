@@ -36,6 +36,7 @@ KIND_STATUS: dict[ErrorKind, int] = {
 CODE_STATUS: dict[str, int] = {"slot_not_found": 422}
 
 BAD_REQUEST = _("La solicitud no es válida.")
+NOT_FOUND = _("No existe ese recurso.")
 
 
 def error_body(
@@ -107,7 +108,7 @@ def install(api: NinjaAPI) -> None:
         return respond(request, 400, error_body("bad_request", BAD_REQUEST))
 
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return respond(request, 404, error_body("not_found", _("No existe ese recurso.")))
+        return respond(request, 404, error_body("not_found", NOT_FOUND))
 
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)

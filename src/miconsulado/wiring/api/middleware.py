@@ -10,7 +10,7 @@ from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
-from miconsulado.wiring.api.errors import BAD_REQUEST, error_body
+from miconsulado.wiring.api.errors import BAD_REQUEST, NOT_FOUND, error_body
 from miconsulado.wiring.api.parsing import NullCharacter
 
 API_PREFIX = "/api/"
@@ -22,7 +22,8 @@ BAD_HOST = _("El encabezado Host de la solicitud no corresponde a este servicio.
 
 class ApiEdgeMiddleware:
     """Refuse with a 400 an unreadable query string, or a NUL character in the URL or the query
-    (PostgreSQL cannot store or compare it, SQLite would keep it); give ninja's 405 in JSON."""
+    (PostgreSQL cannot store or compare it, SQLite would keep it); give ninja's 405 in JSON, and
+    Django's 404 for a path under /api/ that no API owns (/api/, /api/v2/…)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,9 +40,9 @@ class ApiEdgeMiddleware:
         ):
             return JsonResponse(error_body(NullCharacter.code, NullCharacter.default_message), status=400)
         response = self.get_response(request)
-        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
-            "application/json"
-        ):
+        if response.status_code == 404 and not _is_json(response):
+            return JsonResponse(error_body("not_found", NOT_FOUND), status=404)
+        if response.status_code == 405 and not _is_json(response):
             allowed = response.get("Allow", "")
             message = _("Este recurso no admite %(method)s; use %(allowed)s.") % {
                 "method": request.method,
@@ -51,6 +52,10 @@ class ApiEdgeMiddleware:
             refused["Allow"] = allowed
             return refused
         return response
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
 
 
 class ApiHostMiddleware:

@@ -5,6 +5,7 @@ Schema at /api/v1/openapi.json; interactive docs at /api/v1/docs, served from ou
 """
 
 from django.http import Http404, HttpRequest
+from django.urls import register_converter
 from ninja import Router
 
 from miconsulado.booking.api import router as booking_router
@@ -37,6 +38,22 @@ api.add_router("", booking_router)
 fallback = Router()
 
 
+class AnyPath:
+    """Any non-empty rest of a path. Django's `path` converter (`.+`) does not match a line break:
+    /api/v1/x%0Ay would fall through to Django's HTML 404."""
+
+    regex = r"[\s\S]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(AnyPath, "anypath")
+
+
 @fallback.get("/", include_in_schema=False, auth=None)
 def index(request: HttpRequest) -> dict[str, str]:
     """Where the docs are (ninja's own root answers 404)."""
@@ -44,7 +61,7 @@ def index(request: HttpRequest) -> dict[str, str]:
 
 
 @fallback.api_operation(
-    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False, auth=None
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{anypath:rest}", include_in_schema=False, auth=None
 )
 def unknown_path(request: HttpRequest, rest: str) -> None:
     raise Http404(rest)
