@@ -276,7 +276,7 @@ MICONSULADO: dict[str, Any] = {
     # version key, so with a shared cache (Redis) a change shows at once. 0 disables the cache.
     "AVAILABILITY_CACHE_SECONDS": env_int("MICONSULADO_AVAILABILITY_CACHE_SECONDS", 2),
     # Offices, procedures and windows are kept in each process this long (core/snapshot.py): a
-    # change made elsewhere shows within that time. 0 reads the database every time.
+    # change made elsewhere shows within that time. 0 reads them from the database for every lookup.
     "CATALOG_CACHE_SECONDS": env_int("MICONSULADO_CATALOG_CACHE_SECONDS", 30),
     "CALL_CENTER_TIME_ZONE": os.environ.get("MICONSULADO_CALL_CENTER_TZ", "America/Los_Angeles"),
     # PostgreSQL: a booking is first tried as one statement (booking/one_statement.py); off, every

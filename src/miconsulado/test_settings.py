@@ -29,5 +29,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 
 # Tests read availability straight from the database; test_availability_cache turns the cache on.
 MICONSULADO["AVAILABILITY_CACHE_SECONDS"] = 0  # noqa: F405
-# Tests change catalog rows behind the signals' back (QuerySet.update); test_snapshots turns it on.
+# Tests change catalog rows behind the signals' back (QuerySet.update): a snapshot loaded for every
+# lookup (test_snapshots keeps them longer).
 MICONSULADO["CATALOG_CACHE_SECONDS"] = 0  # noqa: F405

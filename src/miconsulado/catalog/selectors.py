@@ -54,14 +54,10 @@ def active_offices() -> QuerySet[Office]:
 
 def get_office(code: str, *, include_inactive: bool = False) -> Office | None:
     """The office with this code; an inactive office counts as absent unless asked for."""
-    snapshot = catalog_snapshot.get()
-    if snapshot is not None:
-        office = snapshot.offices.get(code)
-        if office is None or not (office.active or include_inactive):
-            return None
-        return _copy(office)
-    offices = Office.objects.all() if include_inactive else active_offices()
-    return offices.filter(code=code).first()
+    office = catalog_snapshot.get().offices.get(code)
+    if office is None or not (office.active or include_inactive):
+        return None
+    return _copy(office)
 
 
 def active_procedures() -> QuerySet[Procedure]:
@@ -69,14 +65,10 @@ def active_procedures() -> QuerySet[Procedure]:
 
 
 def get_procedure(code: str, *, include_inactive: bool = False) -> Procedure | None:
-    snapshot = catalog_snapshot.get()
-    if snapshot is not None:
-        procedure = snapshot.procedures.get(code)
-        if procedure is None or not (procedure.active or include_inactive):
-            return None
-        return _copy(procedure)
-    procedures = Procedure.objects.all() if include_inactive else active_procedures()
-    return procedures.filter(code=code).first()
+    procedure = catalog_snapshot.get().procedures.get(code)
+    if procedure is None or not (procedure.active or include_inactive):
+        return None
+    return _copy(procedure)
 
 
 def procedures_for_office(office: Office) -> QuerySet[Procedure]:
@@ -85,10 +77,7 @@ def procedures_for_office(office: Office) -> QuerySet[Procedure]:
 
 
 def offers(office: Office, procedure: Procedure) -> bool:
-    snapshot = catalog_snapshot.get()
-    if snapshot is not None:
-        return (office.pk, procedure.pk) in snapshot.offered
-    return procedures_for_office(office).filter(pk=procedure.pk).exists()
+    return (office.pk, procedure.pk) in catalog_snapshot.get().offered
 
 
 def current_fees(procedure: Procedure, on: dt.date) -> list[Fee]:

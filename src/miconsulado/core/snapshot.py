@@ -4,7 +4,8 @@ The catalog (59 offices, their procedures) and which window serves what are read
 and every availability request; asking the database each time costs more than the booking's own
 writes. A snapshot is loaded at most once per `MICONSULADO["CATALOG_CACHE_SECONDS"]` per process,
 and dropped at once in the process that saves a change (signals). Other processes see a change
-within that many seconds. 0 turns snapshots off: every read goes to the database (the tests).
+within that many seconds. 0 loads a fresh snapshot for every read (the tests): the same code
+reads it, only from the database each time.
 
 Snapshots hold model instances shared by the requests of a process: callers read them, never
 change or save them (the selectors hand out copies where a caller could).
@@ -27,11 +28,9 @@ class Snapshot(Generic[T]):
         self._load = load
         self._value: tuple[float, T] | None = None
 
-    def get(self) -> T | None:
-        """The snapshot, fresh enough; None when snapshots are off."""
+    def get(self) -> T:
+        """The snapshot, loaded at most CATALOG_CACHE_SECONDS ago (0: loaded now)."""
         ttl = settings.MICONSULADO["CATALOG_CACHE_SECONDS"]
-        if not ttl:
-            return None
         now = time.monotonic()
         current = self._value  # one read: another thread may replace it meanwhile
         if current is None or now - current[0] >= ttl:

@@ -47,25 +47,9 @@ def booking_window(*, office: Office, now: dt.datetime | None = None) -> Booking
 
 
 def _bookable(*, office: Office, procedure: Procedure) -> QuerySet[Slot]:
-    serving = _serving_windows(office=office, procedure=procedure)
-    # From the snapshot: a plain index lookup per window. Otherwise a subquery, not a join: the
-    # outer query reads each window's slots through an index on window (the (window, start) unique
-    # one or the foreign key), ~1 ms in the database for 90 days.
-    windows = serving if serving is not None else _serving_windows_query(office=office, procedure=procedure)
+    # The windows from the snapshot: a plain index lookup per window.
+    windows = _serving_windows(office=office, procedure=procedure)
     return Slot.objects.filter(window_id__in=windows, conflict=False, withdrawn=False)
-
-
-def _serving_windows_query(*, office: Office, procedure: Procedure) -> QuerySet[ServiceWindow, int]:
-    """The database's answer to `_serving_windows`: primary keys of the office's active windows
-    serving the procedure, while the office offers it."""
-    return ServiceWindow.objects.filter(
-        office=office,
-        active=True,
-        procedures=procedure,
-        # The office may have switched the procedure off without touching its windows.
-        office__officeprocedure__procedure=procedure,
-        office__officeprocedure__active=True,
-    ).values_list("pk", flat=True)
 
 
 class OpenSlot(NamedTuple):
@@ -183,12 +167,9 @@ def _load_windows() -> _Windows:
 window_snapshot: Snapshot[_Windows] = Snapshot(_load_windows)
 
 
-def _serving_windows(*, office: Office, procedure: Procedure) -> list[int] | None:
-    """Active windows of the office serving the procedure, if the office offers it; None when
-    snapshots are off (the caller asks the database)."""
+def _serving_windows(*, office: Office, procedure: Procedure) -> list[int]:
+    """Active windows of the office serving the procedure, if the office offers it."""
     windows = window_snapshot.get()
-    if windows is None:
-        return None
     if not catalog.offers(office, procedure):
         return []
     return [w for w in windows.by_office.get(office.pk, ()) if procedure.pk in windows.served[w]]
@@ -199,10 +180,7 @@ def serves(*, office: Office, procedure: Procedure, window_id: int) -> bool:
     office's, serves it."""
     if not procedure.active:
         return False
-    serving = _serving_windows(office=office, procedure=procedure)
-    if serving is not None:
-        return window_id in serving
-    return _serving_windows_query(office=office, procedure=procedure).filter(pk=window_id).exists()
+    return window_id in _serving_windows(office=office, procedure=procedure)
 
 
 # The slot at one start among some windows, most places left first. Plain SQL: every booking request
@@ -232,10 +210,7 @@ def serving_windows(*, office: Office, procedure: Procedure) -> list[int]:
     office offers and which is switched on."""
     if not procedure.active:
         return []
-    windows = _serving_windows(office=office, procedure=procedure)
-    if windows is None:  # snapshots off
-        windows = list(_serving_windows_query(office=office, procedure=procedure))
-    return windows
+    return _serving_windows(office=office, procedure=procedure)
 
 
 def slot_at_sql(windows: int) -> str:

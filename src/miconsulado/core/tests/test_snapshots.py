@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from miconsulado import testing as factories
 from miconsulado.catalog import selectors as catalog
-from miconsulado.catalog.models import Office, OfficeProcedure
+from miconsulado.catalog.models import Office, OfficeProcedure, Procedure
 from miconsulado.core import snapshot
 from miconsulado.scheduling.selectors import serves, window_snapshot
 
@@ -120,8 +120,19 @@ def test_callers_get_copies(setup):
     assert second is not None and second.name_es != "cambiado en memoria"
 
 
-def test_off_reads_the_database_every_time(setup, settings):
+def test_zero_seconds_reads_the_database_every_time(setup, settings):
+    """0 is the same code with a snapshot loaded for every lookup: changes made behind its back
+    show at once, in every lookup."""
     settings.MICONSULADO = {**settings.MICONSULADO, "CATALOG_CACHE_SECONDS": 0}
+    office, procedure, window = setup
     assert catalog.get_office("losangeles") is not None
+    assert serves(office=office, procedure=procedure, window_id=window.pk)
     Office.objects.filter(code="losangeles").update(active=False)
     assert catalog.get_office("losangeles") is None
+    assert catalog.get_office("losangeles", include_inactive=True) is not None
+    OfficeProcedure.objects.filter(office=office, procedure=procedure).update(active=False)
+    assert not catalog.offers(office, procedure)
+    assert not serves(office=office, procedure=procedure, window_id=window.pk)
+    Procedure.objects.filter(code="matricula").update(active=False)
+    assert catalog.get_procedure("matricula") is None
+    assert catalog.get_procedure("matricula", include_inactive=True) is not None

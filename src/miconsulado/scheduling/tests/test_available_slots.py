@@ -3,8 +3,9 @@
 import datetime as dt
 
 from miconsulado.catalog.models import Office
+from miconsulado.catalog.selectors import catalog_snapshot
 from miconsulado.scheduling.models import ExtraSession, ServiceWindow, Slot
-from miconsulado.scheduling.selectors import available_slots, find_slot
+from miconsulado.scheduling.selectors import available_slots, find_slot, window_snapshot
 from miconsulado.scheduling.services import generate_slots
 
 from .conftest import at, make_window
@@ -103,10 +104,17 @@ def test_only_active_windows_serving_the_procedure(make_office, procedure, other
     assert available_slots(office=office, procedure=procedure, now=NOW) == []
 
 
-def test_one_query(make_office, procedure, django_assert_num_queries):
+def test_one_query(make_office, procedure, django_assert_num_queries, settings):
+    """As a server runs: the catalog and the windows kept in the process, loaded once."""
+    settings.MICONSULADO = {**settings.MICONSULADO, "CATALOG_CACHE_SECONDS": 60}
     office = setup_office(make_office)
+    catalog_snapshot.invalidate()
+    window_snapshot.invalidate()
+    available_slots(office=office, procedure=procedure, now=NOW)
     with django_assert_num_queries(1):
         assert available_slots(office=office, procedure=procedure, now=NOW)
+    catalog_snapshot.invalidate()
+    window_snapshot.invalidate()
 
 
 def test_find_slot_prefers_the_window_with_most_places(make_office, procedure, other_procedure):
