@@ -41,7 +41,7 @@ from race.pgbench import pg_connections_free, pgbench
 from race.procstats import CpuMeter, loadavg, machine, wait_quiet
 from race.report import DOC, TARGET_RPS, command_line, summary, write_doc
 from race.seed import PACED_RUNS_MAX, RACE_SLOTS, seed
-from race.server import api_ready, create_database, migrate, server_env, setup_django, start_server, warm_up
+from race.server import create_database, migrate, server_env, setup_django, start_server, warm_up
 from race.service import availability_in_process, queries_per_booking, service_race
 from race.verify import verify
 
@@ -145,51 +145,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"{server.label} on port {server.port}; warming up")
         warm_up(server.port, workers=args.workers, threads=args.threads)
         results["http_floor"] = http_floor(server, clients=args.clients, seconds=min(5, args.seconds))
-        if api_ready(server.port):
-            results["availability"]["http"] = availability_http(
-                server.port, availability_path(seed_data), args.availability_runs
-            )
-            results["background_race"] = wait_quiet(args.wait_quiet)
-            log(
-                f"HTTP race: {args.clients} clients, {args.requests} requests at most, {args.seconds} s at most"
-            )
-            results["http_race"], codes = http_race(
-                server,
-                seed_data.stages["http"],
-                clients=args.clients,
-                total=args.requests,
-                seconds=args.seconds,
-            )
-            results["verify_http"] = verify(seed_data.stages["http"], codes)
-            if args.rate:
-                runs = []
-                for k in range(1, 1 + max(1, min(args.paced_runs, PACED_RUNS_MAX))):
-                    name = "paced" if k == 1 else f"paced-{k}"
-                    results[f"background_{name}"] = wait_quiet(args.wait_quiet)
-                    log(
-                        f"paced run {k}: {args.rate:g} requests/s offered by {args.clients} clients "
-                        f"for {args.seconds} s"
-                    )
-                    run, codes = http_race(
-                        server,
-                        seed_data.stages[name],
-                        clients=args.clients,
-                        total=min(args.requests, int(args.rate * args.seconds)),
-                        seconds=args.seconds,
-                        rate=args.rate,
-                    )
-                    run["verify"] = verify(seed_data.stages[name], codes)
-                    runs.append(run)
-                results["paced_runs"] = runs
-                # Judged: the run with the median p99 (not the best one).
-                results["paced_race"] = sorted(runs, key=lambda run: run["p99"])[(len(runs) - 1) // 2]
-                results["verify_paced"] = {
-                    "ok": all(run["verify"]["ok"] for run in runs),
-                    **results["paced_race"]["verify"],
-                }
-        else:
-            results["http_skipped"] = "the API has no POST /api/v1/appointments or availability yet"
-            log(results["http_skipped"])
+        results["availability"]["http"] = availability_http(
+            server.port, availability_path(seed_data), args.availability_runs
+        )
+        results["background_race"] = wait_quiet(args.wait_quiet)
+        log(f"HTTP race: {args.clients} clients, {args.requests} requests at most, {args.seconds} s at most")
+        results["http_race"], codes = http_race(
+            server,
+            seed_data.stages["http"],
+            clients=args.clients,
+            total=args.requests,
+            seconds=args.seconds,
+        )
+        results["verify_http"] = verify(seed_data.stages["http"], codes)
+        if args.rate:
+            runs = []
+            for k in range(1, 1 + max(1, min(args.paced_runs, PACED_RUNS_MAX))):
+                name = "paced" if k == 1 else f"paced-{k}"
+                results[f"background_{name}"] = wait_quiet(args.wait_quiet)
+                log(
+                    f"paced run {k}: {args.rate:g} requests/s offered by {args.clients} clients "
+                    f"for {args.seconds} s"
+                )
+                run, codes = http_race(
+                    server,
+                    seed_data.stages[name],
+                    clients=args.clients,
+                    total=min(args.requests, int(args.rate * args.seconds)),
+                    seconds=args.seconds,
+                    rate=args.rate,
+                )
+                run["verify"] = verify(seed_data.stages[name], codes)
+                runs.append(run)
+            results["paced_runs"] = runs
+            # Judged: the run with the median p99 (not the best one).
+            results["paced_race"] = sorted(runs, key=lambda run: run["p99"])[(len(runs) - 1) // 2]
+            results["verify_paced"] = {
+                "ok": all(run["verify"]["ok"] for run in runs),
+                **results["paced_race"]["verify"],
+            }
     finally:
         server.stop()
 

@@ -184,12 +184,6 @@ def start_server(
     raise SystemExit(f"{server} did not answer /healthz within 60 s; see {log_path}")
 
 
-def api_ready(port: int) -> bool:
-    status, schema = get_json(port, "/api/v1/openapi.json")
-    paths = schema.get("paths", {}) if status == 200 and isinstance(schema, dict) else {}
-    return "/api/v1/appointments" in paths and any("availability" in p for p in paths)
-
-
 def warm_up(port: int, *, workers: int, threads: int) -> None:
     """Every worker (and thread) imports and builds its lazy state before the clock starts: an
     invalid booking (422) and an availability page, a few times each."""

@@ -267,18 +267,15 @@ LOGGING = {
     },
 }
 
-# --- Domain settings (defaults; each office can override its own in scheduling) -------------
+# --- Domain settings (the same for every office; each office's own rules are in scheduling) ----
 MICONSULADO: dict[str, Any] = {
     "HOLD_TTL_SECONDS": env_int("MICONSULADO_HOLD_TTL_SECONDS", 600),
-    "DEFAULT_HORIZON_DAYS": 90,
-    "DEFAULT_CANCELLATION_CUTOFF_HOURS": 24,
     # Availability answers are cached this long; every change to an office's slots bumps its
     # version key, so with a shared cache (Redis) a change shows at once. 0 disables the cache.
     "AVAILABILITY_CACHE_SECONDS": env_int("MICONSULADO_AVAILABILITY_CACHE_SECONDS", 2),
     # Offices, procedures and windows are kept in each process this long (core/snapshot.py): a
     # change made elsewhere shows within that time. 0 reads them from the database for every lookup.
     "CATALOG_CACHE_SECONDS": env_int("MICONSULADO_CATALOG_CACHE_SECONDS", 30),
-    "CALL_CENTER_TIME_ZONE": os.environ.get("MICONSULADO_CALL_CENTER_TZ", "America/Los_Angeles"),
     # PostgreSQL: a booking is first tried as one statement (booking/one_statement.py); off, every
     # booking takes the general path, as on SQLite.
     "ONE_STATEMENT_BOOKING": env_bool("MICONSULADO_ONE_STATEMENT_BOOKING", True),

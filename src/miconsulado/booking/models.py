@@ -172,7 +172,6 @@ class AppointmentAction(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelada")
     RESCHEDULED = "rescheduled", _("Reprogramada")
     EXPIRED = "expired", _("Apartado vencido")
-    RELEASED = "released", _("Lugares liberados")
 
 
 class AppointmentEvent(models.Model):
