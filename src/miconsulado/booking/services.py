@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -51,6 +50,7 @@ from miconsulado.booking.models import (
     AppointmentStatus,
 )
 from miconsulado.booking.text import clean_reason
+from miconsulado.catalog.localtime import office_date
 from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
@@ -85,7 +85,7 @@ def ensure_bookable(*, slot: Slot, procedure: Procedure, now: dt.datetime | None
 
 
 def local_date(slot: Slot) -> dt.date:
-    return slot.start.astimezone(ZoneInfo(slot.office.tz)).date()
+    return office_date(slot.start, slot.office)
 
 
 ANONYMOUS_SCOPE = "anonymous"
