@@ -53,6 +53,7 @@ from miconsulado.booking.models import (
 )
 from miconsulado.booking.selectors import timing_refusal
 from miconsulado.booking.text import clean_reason
+from miconsulado.booking.witnesses import WitnessData, clean_witnesses
 from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
@@ -200,15 +201,18 @@ def confirm_appointment(
     applicants: Sequence[ApplicantData],
     channel: Channel,
     actor: User | None = None,
+    witnesses: Sequence[WitnessData] = (),
     now: dt.datetime | None = None,
 ) -> Appointment:
-    """Turn a hold into an appointment for these people. Unused held places go back to the slot."""
+    """Turn a hold into an appointment for these people (and the witnesses the procedure needs).
+    Unused held places go back to the slot."""
     now = now or timezone.now()
     slot = appointment.slot
     procedure = appointment.procedure
     cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
+    kept = clean_witnesses(procedure=procedure, witnesses=witnesses)
     try:
-        return _confirm(appointment, cleaned, channel=channel, actor=actor, now=now)
+        return _confirm(appointment, cleaned, kept, channel=channel, actor=actor, now=now)
     except writes.CurpTaken:
         raise writes.curp_conflict([c.curp for c in cleaned], procedure_id=procedure.pk) from None
 
@@ -216,6 +220,7 @@ def confirm_appointment(
 def _confirm(
     appointment: Appointment,
     cleaned: Sequence[CleanApplicant],
+    witnesses: Sequence[WitnessData],
     *,
     channel: Channel,
     actor: User | None,
@@ -238,6 +243,7 @@ def _confirm(
             announce(announced.PlacesFreed(**_facts(locked, slot=slot, channel=channel, places=spare)))
             locked.places = len(cleaned)
         writes.add_applicants(locked, cleaned)
+        writes.add_witnesses(locked, witnesses)
         locked.status = AppointmentStatus.CONFIRMED
         locked.hold_expires_at = None
         locked.confirmed_at = now
@@ -270,6 +276,7 @@ def book_appointment(
     applicants: Sequence[ApplicantData],
     channel: Channel,
     actor: User | None = None,
+    witnesses: Sequence[WitnessData] = (),
     idempotency_key: str | None = None,
     fingerprint: str = "",
     lapsed_hold: bool | None = None,
@@ -293,6 +300,7 @@ def book_appointment(
     # "full" (409); decision 0005.
     writes.ensure_room(slot, len(applicants), now=now, lapsed_hold=lapsed_hold)
     cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
+    kept = clean_witnesses(procedure=procedure, witnesses=witnesses)
     curps = [c.curp for c in cleaned]
 
     def new(code: str) -> Appointment:
@@ -325,9 +333,10 @@ def book_appointment(
     def confirmation(appointment: Appointment) -> announced.AppointmentConfirmed:
         return announced.AppointmentConfirmed(**_facts(appointment, slot=slot, channel=channel))
 
-    if one_statement.available():
+    if one_statement.available() and not kept:
         # PostgreSQL: the same rows in one statement when all goes well; anything else (full,
-        # closed, a lapsed hold to release, a constraint) goes the general way below.
+        # closed, a lapsed hold to release, a constraint) goes the general way below, and so do
+        # the rare bookings with witnesses (a birth registration).
         appointment = new(codes.new_code())
         people = writes.new_people(appointment, cleaned)
         if one_statement.write_booking(
@@ -346,6 +355,8 @@ def book_appointment(
         appointment = new(code)
         rows.insert(appointment)
         writes.add_applicants(appointment, cleaned)
+        if kept:
+            writes.add_witnesses(appointment, kept)
         rows.insert(confirmed(appointment))
         announce(confirmation(appointment))
         # The places last, just before COMMIT: the slot's row stays locked for one statement, not

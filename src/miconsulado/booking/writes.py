@@ -28,8 +28,10 @@ from miconsulado.booking.models import (
     AppointmentEvent,
     AppointmentStatus,
     Parent,
+    Witness,
 )
 from miconsulado.booking.selectors import lapsed_hold_sql
+from miconsulado.booking.witnesses import WitnessData
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
@@ -244,6 +246,23 @@ def add_applicants(appointment: Appointment, applicants: Sequence[CleanApplicant
     if parents:
         Parent.objects.bulk_create(parents)
     remember_people(appointment, people)
+
+
+def add_witnesses(appointment: Appointment, witnesses: Sequence[WitnessData]) -> None:
+    """Insert the witnesses in the order given, and remember them for the caller's rendering."""
+    rows_ = [
+        Witness(appointment=appointment, full_name=w.full_name, id_document=w.id_document, position=position)
+        for position, w in enumerate(witnesses)
+    ]
+    if rows_:
+        Witness.objects.bulk_create(rows_)
+    written = appointment.witnesses.all()
+    written._result_cache = rows_
+    written._prefetch_done = True  # type: ignore[attr-defined]
+    cache = getattr(appointment, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = appointment._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    cache["witnesses"] = written
 
 
 def curp_conflict(curps: Sequence[str], *, procedure_id: int) -> CurpAlreadyBooked:
