@@ -35,7 +35,6 @@ from miconsulado.booking.witnesses import WitnessData
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
-from miconsulado.scheduling.services import note_availability_changed
 
 if TYPE_CHECKING:
     from miconsulado.accounts.models import User
@@ -48,14 +47,12 @@ CODE_ATTEMPTS = 5
 
 def take_places(slot: Slot, places: int) -> bool:
     """Take places with one guarded UPDATE; False (nothing written) if they do not fit or the slot
-    is closed."""
+    is closed. The caller notes the change of availability, last in its transaction."""
     # Plain SQL, the one guard both paths run: the one statement every booking runs while it
     # holds the slot's row, and the ORM's UPDATE took several times what the database takes.
     with connection.cursor() as cursor:
         cursor.execute(one_statement.TAKE_PLACES_SQL, one_statement.take_places_params(slot.pk, places))
         taken = cursor.rowcount
-    if taken:
-        note_availability_changed(office_id=slot.office_id)
     return bool(taken)
 
 
@@ -67,11 +64,11 @@ def refusal(slot: Slot) -> SlotFull | SlotUnavailable:
     return SlotFull()
 
 
-def give_back_places(slot_id: int, places: int, *, office_id: int) -> None:
+def give_back_places(slot_id: int, places: int) -> None:
+    """The caller notes the change of availability, last in its transaction."""
     given = Slot.objects.filter(pk=slot_id, booked__gte=places).update(booked=F("booked") - places)
     if not given:  # would mean the counter drifted from the appointments: refuse, roll back
         raise RuntimeError(f"slot {slot_id} holds fewer than {places} places")
-    note_availability_changed(office_id=office_id)
 
 
 # --- History ----------------------------------------------------------------------------------
