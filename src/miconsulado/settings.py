@@ -270,8 +270,9 @@ LOGGING = {
 # --- Domain settings (the same for every office; each office's own rules are in scheduling) ----
 MICONSULADO: dict[str, Any] = {
     "HOLD_TTL_SECONDS": env_int("MICONSULADO_HOLD_TTL_SECONDS", 600),
-    # Availability answers are cached this long; every change to an office's slots bumps its
-    # version key, so with a shared cache (Redis) a change shows at once. 0 disables the cache.
+    # Availability answers are cached this long under the office's version, which every change to
+    # its slots bumps in the database (shared by all processes): a change shows at once on every
+    # worker. 0 disables the cache.
     "AVAILABILITY_CACHE_SECONDS": env_int("MICONSULADO_AVAILABILITY_CACHE_SECONDS", 2),
     # Offices, procedures and windows are kept in each process this long (core/snapshot.py): a
     # change made elsewhere shows within that time. 0 reads them from the database for every lookup.

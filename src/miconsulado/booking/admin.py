@@ -20,7 +20,7 @@ from miconsulado.accounts.admin_scope import (
     ScopedTabularInline,
 )
 from miconsulado.accounts.models import User
-from miconsulado.booking.models import Applicant, Appointment, AppointmentEvent
+from miconsulado.booking.models import Applicant, Appointment, AppointmentEvent, Witness
 from miconsulado.booking.services import cancel_appointment
 from miconsulado.catalog.localtime import format_office_time
 from miconsulado.core.channels import Channel
@@ -47,6 +47,13 @@ class ApplicantInline(ReadOnlyInlineMixin, ScopedTabularInline):
             note = gettext("presente") if parent.present else gettext("OP-7 remoto")
             parts.append(f"{parent.get_role_display()}: {parent.full_name} ({note})")
         return "; ".join(parts)
+
+
+class WitnessInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = Witness
+    office_path = "appointment__office"
+    fields = ("full_name", "id_document")
+    readonly_fields = fields
 
 
 class AppointmentEventInline(ReadOnlyInlineMixin, ScopedTabularInline):
@@ -83,7 +90,7 @@ class AppointmentAdmin(OfficeScopedAdmin):
     search_fields = ("code", "applicants__curp")
     search_help_text = _("Código de confirmación o CURP (completa o sus primeros caracteres).")
     show_full_result_count = False
-    inlines = (ApplicantInline, AppointmentEventInline)
+    inlines = (ApplicantInline, WitnessInline, AppointmentEventInline)
     fields = (
         "code",
         "status",
@@ -101,6 +108,12 @@ class AppointmentAdmin(OfficeScopedAdmin):
     )
     readonly_fields = fields
     actions = ("cancel",)
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
+        # Witnesses only under appointments whose procedure has them (a birth registration).
+        if obj is None or not obj.procedure.witnesses_required:
+            return tuple(i for i in self.inlines if i is not WitnessInline)
+        return self.inlines
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Appointments are made through the portal, the phone line or the API (the services).

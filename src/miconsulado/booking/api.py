@@ -44,7 +44,8 @@ def _errors(*statuses: int) -> dict[int, Any]:
 
 def appointment_out(appointment: Appointment, *, curps: set[str] | None) -> dict[str, Any]:
     """Times in the office's zone, with its UTC offset. Names of the people in the appointment,
-    and only the CURPs the caller already knows."""
+    and only the CURPs the caller already knows; the witnesses' names, and their ID documents for
+    staff and agents only (`curps` None)."""
     office = appointment.office
     zone = office_zone(office)
     return {
@@ -63,6 +64,12 @@ def appointment_out(appointment: Appointment, *, curps: set[str] | None) -> dict
                 "curp": a.curp if curps is None or a.curp in curps else None,
             }
             for a in appointment.applicants.all()
+        ],
+        # Only procedures that need witnesses have them (the service refuses others'): a booking
+        # of any other procedure is answered without reading them.
+        "witnesses": [
+            {"full_name": w.full_name, "id_document": w.id_document if curps is None else None}
+            for w in (appointment.witnesses.all() if appointment.procedure.witnesses_required else ())
         ],
     }
 
@@ -98,6 +105,7 @@ def create_appointment(
         procedure=payload.procedure,
         start=payload.start,
         applicants=[a.to_data() for a in payload.applicants],
+        witnesses=[w.to_data() for w in payload.witnesses],
         idempotency_key=key,
         fingerprint=services.request_fingerprint(payload.model_dump(mode="json")) if key else "",
     )

@@ -75,3 +75,8 @@ class CurpRequired(Invalid):
 
     def __init__(self, field: str = "curp") -> None:
         super().__init__(errors={field: [_("Este campo es obligatorio.")]})
+
+
+class InvalidWitnesses(Invalid):
+    code = "invalid_witnesses"
+    default_message = _("Los datos de los testigos no son válidos.")

@@ -166,6 +166,29 @@ class Parent(models.Model):
         return f"{self.get_role_display()}: {self.full_name}"
 
 
+class Witness(models.Model):
+    """A witness the procedure needs at the desk (a birth registration's two), with the ID they bring."""
+
+    # Lookups by appointment use witness_position_unique (appointment, position).
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="witnesses", db_index=False
+    )
+    full_name = models.CharField(_("nombre completo"), max_length=200)
+    id_document = models.CharField(_("identificación"), max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["appointment", "position"]
+        verbose_name = _("testigo")
+        verbose_name_plural = _("testigos")
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "position"], name="witness_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
 class AppointmentAction(models.TextChoices):
     HELD = "held", _("Apartada")
     CONFIRMED = "confirmed", _("Confirmada")

@@ -8,7 +8,8 @@ data-modifying CTE, in the connection's autocommit (one statement is one transac
     WITH taken AS (UPDATE scheduling_slot … WHERE id = … AND booked + n <= capacity RETURNING id),
          appointment AS (INSERT INTO booking_appointment … SELECT … FROM taken RETURNING id),
          applicants AS (INSERT … SELECT appointment.id, … FROM appointment UNION ALL … RETURNING …),
-         parents AS (INSERT … FROM applicants WHERE position = …), event AS (INSERT …), task AS (INSERT …)
+         parents AS (INSERT … FROM applicants WHERE position = …), event AS (INSERT …), task AS (INSERT …),
+         version AS (INSERT INTO scheduling_availabilityversion … SELECT … FROM taken ON CONFLICT …)
     SELECT appointment.id, … FROM appointment
 
 Every INSERT reads from the UPDATE, so a slot without room writes nothing, and the database's
@@ -35,6 +36,7 @@ from miconsulado.booking.models import Applicant, Appointment, AppointmentEvent,
 from miconsulado.core import rows
 from miconsulado.core.outbox import QueuedWith
 from miconsulado.scheduling.models import Slot
+from miconsulado.scheduling.services import availability_bump_params, availability_bump_sql
 
 # The guard on a slot's places, for both paths (writes.take_places and the `taken` part below):
 # take `places` only if they fit and the slot is still open. Parameters: take_places_params().
@@ -101,6 +103,9 @@ def _statement(using: str, applicants: int, parent_positions: tuple[int, ...], t
         from django_tasks_db.models import DBTaskResult
 
         parts.append(f"task AS ({insert(DBTaskResult, 'appointment')})")
+    # The office's availability version, as scheduling.services.note_availability_changed adds to
+    # it; not read by the final SELECT, so run after the rows it returns: versions locked last.
+    parts.append(f"version AS ({availability_bump_sql('taken')})")
     # Names from the models' metadata, positions are ints, values are parameters.
     parent_keys = "ARRAY(SELECT id FROM parents ORDER BY id)" if parent_positions else "ARRAY[]::bigint[]"
     return "WITH " + ", ".join(parts) + _RETURNED.replace("<parents>", parent_keys)
@@ -136,6 +141,7 @@ def write_booking(
     params += rows.values(event, connection, skip=("appointment",))
     if task_row is not None:
         params += rows.values(task_row, connection)
+    params += availability_bump_params(slot.office_id)
     sql = _statement(
         using, len(people), tuple(positions[id(p.applicant)] for p in parents), task_row is not None
     )

@@ -23,6 +23,7 @@ from miconsulado.booking import selectors, services
 from miconsulado.booking.applicants import ApplicantData
 from miconsulado.booking.errors import AppointmentNotFound, CurpRequired
 from miconsulado.booking.models import Appointment
+from miconsulado.booking.witnesses import WitnessData
 from miconsulado.catalog import selectors as catalog
 from miconsulado.catalog.errors import OfficeNotFound, UnknownOffice, UnknownProcedure
 from miconsulado.catalog.localtime import office_today, office_zone
@@ -38,11 +39,12 @@ def book(
     procedure: str,
     start: dt.datetime,
     applicants: Sequence[ApplicantData],
+    witnesses: Sequence[WitnessData] = (),
     idempotency_key: str | None = None,
     fingerprint: str = "",
 ) -> services.Booked:
     """Book `procedure` at `office` at `start` (an instant, or the office's local time if naive) for
-    these people, as `caller`: UnknownOffice, UnknownProcedure, Forbidden (consular staff of another
+    these people (with the witnesses the procedure needs), as `caller`: UnknownOffice, UnknownProcedure, Forbidden (consular staff of another
     office), the slot's refusals (booking.selectors.slot_at), then the service's."""
     place = _office_named(office)
     what = _procedure_named(procedure)
@@ -53,6 +55,7 @@ def book(
         lapsed_hold=found.lapsed_hold,
         procedure=what,
         applicants=applicants,
+        witnesses=witnesses,
         channel=caller.channel,
         actor=caller.user,
         idempotency_key=idempotency_key,

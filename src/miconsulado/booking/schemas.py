@@ -21,6 +21,7 @@ from miconsulado.booking.applicants import (
     ApplicantData,
     ParentData,
 )
+from miconsulado.booking.witnesses import WitnessData
 from miconsulado.catalog.schemas import OfficeRef, ProcedureRef
 from miconsulado.core.api_schemas import Input, Output
 
@@ -29,6 +30,7 @@ CODE_MAX = 40
 # A bound on the request, not the rule: each procedure says how many people one booking covers.
 APPLICANTS_MAX = 20
 PARENTS_MAX = 4
+WITNESSES_MAX = 4
 
 
 def _not_a_number(error_type: str) -> Callable[[Any], Any]:
@@ -86,6 +88,14 @@ class ApplicantIn(Input):
         )
 
 
+class WitnessIn(Input):
+    full_name: str = Field(..., max_length=FULL_NAME_MAX)
+    id_document: str = Field(..., max_length=ID_DOCUMENT_MAX, description="Identificación oficial.")
+
+    def to_data(self) -> WitnessData:
+        return WitnessData(full_name=self.full_name, id_document=self.id_document)
+
+
 class AppointmentIn(Input):
     office: str = Field(..., max_length=CODE_MAX, examples=["losangeles"])
     procedure: str = Field(..., max_length=CODE_MAX, examples=["passport-renewal"])
@@ -97,6 +107,11 @@ class AppointmentIn(Input):
         ),
     )
     applicants: list[ApplicantIn] = Field(..., max_length=APPLICANTS_MAX)
+    witnesses: list[WitnessIn] = Field(
+        default_factory=list,
+        max_length=WITNESSES_MAX,
+        description="Exactamente los que pide el trámite (witnesses_required del catálogo); ninguno si no pide.",
+    )
 
     _start_as_text = field_validator("start", mode="before")(_not_a_number("datetime_type"))
 
@@ -123,6 +138,11 @@ class ApplicantOut(Output):
     )
 
 
+class WitnessOut(Output):
+    full_name: str
+    id_document: str | None = Field(None, description="Sólo para el personal.")
+
+
 class AppointmentOut(Output):
     code: str
     status: str
@@ -132,6 +152,7 @@ class AppointmentOut(Output):
     end: dt.datetime
     places: int
     applicants: list[ApplicantOut]
+    witnesses: list[WitnessOut]
 
 
 class DayAppointmentsOut(Output):

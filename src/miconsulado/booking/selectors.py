@@ -89,8 +89,11 @@ def slot_at(
 
 
 def _with_details() -> QuerySet[Appointment]:
-    """Appointments with what every rendering of one needs: office, procedure, slot and people."""
-    return Appointment.objects.select_related("office", "procedure", "slot").prefetch_related("applicants")
+    """Appointments with what every rendering of one needs: office, procedure, slot, people and
+    witnesses."""
+    return Appointment.objects.select_related("office", "procedure", "slot").prefetch_related(
+        "applicants", "witnesses"
+    )
 
 
 def appointment_for_citizen(*, code: str, curp: str) -> Appointment:

@@ -50,6 +50,7 @@ from miconsulado.booking.models import (
     AppointmentStatus,
 )
 from miconsulado.booking.text import clean_reason
+from miconsulado.booking.witnesses import WitnessData, clean_witnesses
 from miconsulado.catalog.localtime import office_date
 from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
@@ -111,10 +112,11 @@ def request_fingerprint(payload: Any) -> str:
 
 def _take_places(slot: Slot, places: int) -> None:
     """Take places, or refuse (SlotFull, SlotUnavailable). A lapsed hold never blocks a real
-    booking: when the slot looks full, its expired holds are released and the places tried again."""
+    booking: when the slot looks full, its expired holds are released and the places tried again.
+    The caller notes the change of availability (of the slot's office, also for released holds)."""
     if writes.take_places(slot, places):
         return
-    if release_expired_holds(slot=slot) and writes.take_places(slot, places):
+    if _release_expired(now=timezone.now(), slot=slot) and writes.take_places(slot, places):
         return
     raise writes.refusal(slot)
 
@@ -189,6 +191,7 @@ def hold_slot(
         )
         enqueue_on_commit(_tasks().expire_hold.using(run_after=appointment.hold_expires_at), appointment.pk)
         _take_places(slot, places)  # last: see book_appointment
+        note_availability_changed(office_id=slot.office_id)
         return appointment
 
     return writes.new_appointment(write, curps=(), procedure_id=procedure.pk)
@@ -200,15 +203,18 @@ def confirm_appointment(
     applicants: Sequence[ApplicantData],
     channel: Channel,
     actor: User | None = None,
+    witnesses: Sequence[WitnessData] = (),
     now: dt.datetime | None = None,
 ) -> Appointment:
-    """Turn a hold into an appointment for these people. Unused held places go back to the slot."""
+    """Turn a hold into an appointment for these people (and the witnesses the procedure needs).
+    Unused held places go back to the slot."""
     now = now or timezone.now()
     slot = appointment.slot
     procedure = appointment.procedure
     cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
+    kept = clean_witnesses(procedure=procedure, witnesses=witnesses)
     try:
-        return _confirm(appointment, cleaned, channel=channel, actor=actor, now=now)
+        return _confirm(appointment, cleaned, kept, channel=channel, actor=actor, now=now)
     except writes.CurpTaken:
         raise writes.curp_conflict([c.curp for c in cleaned], procedure_id=procedure.pk) from None
 
@@ -216,6 +222,7 @@ def confirm_appointment(
 def _confirm(
     appointment: Appointment,
     cleaned: Sequence[CleanApplicant],
+    witnesses: Sequence[WitnessData],
     *,
     channel: Channel,
     actor: User | None,
@@ -232,12 +239,13 @@ def _confirm(
             raise TooManyApplicants(
                 _("El apartado es para %(n)s personas.") % {"n": locked.places}, field="applicants"
             )
-        if len(cleaned) < locked.places:
-            spare = locked.places - len(cleaned)
-            writes.give_back_places(locked.slot_id, spare, office_id=locked.office_id)
+        spare = locked.places - len(cleaned)
+        if spare:
+            writes.give_back_places(locked.slot_id, spare)
             announce(announced.PlacesFreed(**_facts(locked, slot=slot, channel=channel, places=spare)))
             locked.places = len(cleaned)
         writes.add_applicants(locked, cleaned)
+        writes.add_witnesses(locked, witnesses)
         locked.status = AppointmentStatus.CONFIRMED
         locked.hold_expires_at = None
         locked.confirmed_at = now
@@ -251,6 +259,8 @@ def _confirm(
             **writes.slot_data(slot),
         )
         announce(announced.AppointmentConfirmed(**_facts(locked, slot=slot, channel=channel)))
+        if spare:
+            note_availability_changed(office_id=locked.office_id)
     return locked
 
 
@@ -270,6 +280,7 @@ def book_appointment(
     applicants: Sequence[ApplicantData],
     channel: Channel,
     actor: User | None = None,
+    witnesses: Sequence[WitnessData] = (),
     idempotency_key: str | None = None,
     fingerprint: str = "",
     lapsed_hold: bool | None = None,
@@ -293,6 +304,7 @@ def book_appointment(
     # "full" (409); decision 0005.
     writes.ensure_room(slot, len(applicants), now=now, lapsed_hold=lapsed_hold)
     cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
+    kept = clean_witnesses(procedure=procedure, witnesses=witnesses)
     curps = [c.curp for c in cleaned]
 
     def new(code: str) -> Appointment:
@@ -325,9 +337,10 @@ def book_appointment(
     def confirmation(appointment: Appointment) -> announced.AppointmentConfirmed:
         return announced.AppointmentConfirmed(**_facts(appointment, slot=slot, channel=channel))
 
-    if one_statement.available():
+    if one_statement.available() and not kept:
         # PostgreSQL: the same rows in one statement when all goes well; anything else (full,
-        # closed, a lapsed hold to release, a constraint) goes the general way below.
+        # closed, a lapsed hold to release, a constraint) goes the general way below, and so do
+        # the rare bookings with witnesses (a birth registration).
         appointment = new(codes.new_code())
         people = writes.new_people(appointment, cleaned)
         if one_statement.write_booking(
@@ -338,7 +351,6 @@ def book_appointment(
             event=confirmed(appointment),
             queued=delivery(confirmation(appointment)),
         ):
-            note_availability_changed(office_id=slot.office_id)
             writes.remember_people(appointment, people)
             return Booked(appointment)
 
@@ -346,12 +358,15 @@ def book_appointment(
         appointment = new(code)
         rows.insert(appointment)
         writes.add_applicants(appointment, cleaned)
+        if kept:
+            writes.add_witnesses(appointment, kept)
         rows.insert(confirmed(appointment))
         announce(confirmation(appointment))
         # The places last, just before COMMIT: the slot's row stays locked for one statement, not
         # for the whole booking, so a rush on one slot is not queued behind other people's inserts.
         # If it turns out full after all, the rows above roll back with it.
         _take_places(slot, len(cleaned))
+        note_availability_changed(office_id=slot.office_id)
         return appointment
 
     try:
@@ -394,11 +409,15 @@ def cancel_appointment(
     now = now or timezone.now()
     reason = clean_reason(reason)
     with transaction.atomic():
+        # `of`: the appointment's row only. Locking the joined office (or procedure) row would stop
+        # every booking there until this commits; the slot is changed by one guarded UPDATE.
         locked = (
-            Appointment.objects.select_for_update().select_related("slot", "office").get(pk=appointment.pk)
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("slot", "office")
+            .get(pk=appointment.pk)
         )
         _ensure_changeable(locked, now=now, force=force)
-        writes.give_back_places(locked.slot_id, locked.places, office_id=locked.office_id)
+        writes.give_back_places(locked.slot_id, locked.places)
         facts = _facts(locked, slot=locked.slot, channel=channel)
         announce(announced.AppointmentCancelled(**facts))
         announce(announced.PlacesFreed(**facts))
@@ -416,6 +435,7 @@ def cancel_appointment(
             forced=force,
             **writes.slot_data(locked.slot),
         )
+        note_availability_changed(office_id=locked.office_id)
     return locked
 
 
@@ -433,7 +453,7 @@ def reschedule_appointment(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(of=("self",))  # as in cancel_appointment
             .select_related("slot", "office", "procedure")
             .get(pk=appointment.pk)
         )
@@ -449,7 +469,7 @@ def reschedule_appointment(
         # otherwise deadlock on PostgreSQL (SQLite serialises writers anyway).
         list(Slot.objects.select_for_update().filter(pk__in=[old_slot.pk, new_slot.pk]).order_by("pk"))
         _take_places(new_slot, locked.places)
-        writes.give_back_places(old_slot.pk, locked.places, office_id=old_slot.office_id)
+        writes.give_back_places(old_slot.pk, locked.places)
         old_office = locked.office
         locked.slot = new_slot
         locked.office = new_slot.office
@@ -473,6 +493,8 @@ def reschedule_appointment(
             previous=writes.slot_data(old_slot),
             **writes.slot_data(new_slot),
         )
+        for office_id in sorted({old_slot.office_id, new_slot.office_id}):  # the one order of versions
+            note_availability_changed(office_id=office_id)
     return locked
 
 
@@ -513,20 +535,31 @@ def release_expired_holds(
 ) -> int:
     """Expire lapsed holds and give their places back; returns how many. Safe to run anywhere, any
     number of times, concurrently: each hold is locked and re-checked before it is released."""
-    now = now or timezone.now()
+    with transaction.atomic():
+        offices = _release_expired(now=now or timezone.now(), slot=slot, limit=limit)
+        # Once every slot is given back, then in office order: the one order of versions.
+        for office_id in sorted(set(offices)):
+            note_availability_changed(office_id=office_id)
+    return len(offices)
+
+
+def _release_expired(*, now: dt.datetime, slot: Slot | None, limit: int = 500) -> list[int]:
+    """release_expired_holds without noting the change of availability (the caller does, last in
+    its transaction): the office of each hold released."""
     lapsed = Appointment.objects.filter(
         status=AppointmentStatus.HELD, hold_expires_at__lte=now
     ).select_related(*_EXPIRY_RELATED)
     if slot is not None:
         lapsed = lapsed.filter(slot=slot)
-    released = 0
+    offices = []
     with transaction.atomic():
-        for appointment in lapsed.select_for_update(skip_locked=True, of=("self",)).order_by(
-            "hold_expires_at"
-        )[:limit]:
+        holds = lapsed.select_for_update(skip_locked=True, of=("self",)).order_by("hold_expires_at")[:limit]
+        # The holds are locked; their slots are given back in id order, as a reschedule locks its
+        # two: in the order the holds lapsed, two slots could be taken the other way round.
+        for appointment in sorted(holds, key=lambda hold: hold.slot_id):
             _expire(appointment, now=now)
-            released += 1
-    return released
+            offices.append(appointment.office_id)
+    return offices
 
 
 def expire_hold(*, appointment_id: int, now: dt.datetime | None = None) -> bool:
@@ -542,6 +575,7 @@ def expire_hold(*, appointment_id: int, now: dt.datetime | None = None) -> bool:
         if appointment is None:
             return False
         _expire(appointment, now=now)
+        note_availability_changed(office_id=appointment.office_id)
     return True
 
 
@@ -550,7 +584,8 @@ _EXPIRY_RELATED = ("slot", "office", "procedure")
 
 
 def _expire(appointment: Appointment, *, now: dt.datetime) -> None:
-    writes.give_back_places(appointment.slot_id, appointment.places, office_id=appointment.office_id)
+    """Give the hold's places back; the caller notes the change of availability."""
+    writes.give_back_places(appointment.slot_id, appointment.places)
     facts = _facts(appointment, slot=appointment.slot, channel=Channel.SYSTEM)
     announce(announced.AppointmentExpired(**facts))
     announce(announced.PlacesFreed(**facts))

@@ -28,12 +28,13 @@ from miconsulado.booking.models import (
     AppointmentEvent,
     AppointmentStatus,
     Parent,
+    Witness,
 )
 from miconsulado.booking.selectors import lapsed_hold_sql
+from miconsulado.booking.witnesses import WitnessData
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
-from miconsulado.scheduling.services import note_availability_changed
 
 if TYPE_CHECKING:
     from miconsulado.accounts.models import User
@@ -46,14 +47,12 @@ CODE_ATTEMPTS = 5
 
 def take_places(slot: Slot, places: int) -> bool:
     """Take places with one guarded UPDATE; False (nothing written) if they do not fit or the slot
-    is closed."""
+    is closed. The caller notes the change of availability, last in its transaction."""
     # Plain SQL, the one guard both paths run: the one statement every booking runs while it
     # holds the slot's row, and the ORM's UPDATE took several times what the database takes.
     with connection.cursor() as cursor:
         cursor.execute(one_statement.TAKE_PLACES_SQL, one_statement.take_places_params(slot.pk, places))
         taken = cursor.rowcount
-    if taken:
-        note_availability_changed(office_id=slot.office_id)
     return bool(taken)
 
 
@@ -65,11 +64,11 @@ def refusal(slot: Slot) -> SlotFull | SlotUnavailable:
     return SlotFull()
 
 
-def give_back_places(slot_id: int, places: int, *, office_id: int) -> None:
+def give_back_places(slot_id: int, places: int) -> None:
+    """The caller notes the change of availability, last in its transaction."""
     given = Slot.objects.filter(pk=slot_id, booked__gte=places).update(booked=F("booked") - places)
     if not given:  # would mean the counter drifted from the appointments: refuse, roll back
         raise RuntimeError(f"slot {slot_id} holds fewer than {places} places")
-    note_availability_changed(office_id=office_id)
 
 
 # --- History ----------------------------------------------------------------------------------
@@ -244,6 +243,23 @@ def add_applicants(appointment: Appointment, applicants: Sequence[CleanApplicant
     if parents:
         Parent.objects.bulk_create(parents)
     remember_people(appointment, people)
+
+
+def add_witnesses(appointment: Appointment, witnesses: Sequence[WitnessData]) -> None:
+    """Insert the witnesses in the order given, and remember them for the caller's rendering."""
+    rows_ = [
+        Witness(appointment=appointment, full_name=w.full_name, id_document=w.id_document, position=position)
+        for position, w in enumerate(witnesses)
+    ]
+    if rows_:
+        Witness.objects.bulk_create(rows_)
+    written = appointment.witnesses.all()
+    written._result_cache = rows_
+    written._prefetch_done = True  # type: ignore[attr-defined]
+    cache = getattr(appointment, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = appointment._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    cache["witnesses"] = written
 
 
 def curp_conflict(curps: Sequence[str], *, procedure_id: int) -> CurpAlreadyBooked:

@@ -228,3 +228,28 @@ class Slot(models.Model):
     @property
     def remaining(self) -> int:
         return max(0, self.capacity - self.booked)
+
+
+class AvailabilityVersion(models.Model):
+    """One share of an office's availability version: the office's version is the sum of its rows,
+    and every change to its slots (a booking, a cancellation, an expiry, a regeneration) adds one to
+    a row in the change's own transaction. Every process reads the same version, so a cached
+    availability answer is never believed after a change that committed before the question.
+
+    Several rows (shards) per office, one per connection's draw: concurrent bookings at one office
+    each lock their own row until they commit, instead of all queueing on one (decision 0009)."""
+
+    # Lookups by office use availability_version_shard (office, shard).
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+", db_index=False)
+    shard = models.PositiveSmallIntegerField()
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("versión de disponibilidad")
+        verbose_name_plural = _("versiones de disponibilidad")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "shard"], name="availability_version_shard"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.shard}: {self.value}"

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet, TextField
 from django.db.models.functions import Cast
@@ -17,7 +16,7 @@ from miconsulado.catalog import selectors as catalog
 from miconsulado.catalog.localtime import local_day_end, local_day_start, office_date
 from miconsulado.catalog.models import Office, Procedure
 from miconsulado.core.snapshot import Snapshot
-from miconsulado.scheduling.models import OfficeSchedule, ServiceWindow, Slot
+from miconsulado.scheduling.models import AvailabilityVersion, OfficeSchedule, ServiceWindow, Slot
 
 
 @dataclass(frozen=True)
@@ -263,10 +262,16 @@ def slot_conflicts(*, office: Office | None = None) -> QuerySet[Slot]:
     return slots.order_by("start", "window_id")
 
 
-def availability_cache_key(office_id: int) -> str:
-    return f"availability-version:{office_id}"
+# The sum of the office's shards (scheduling.models.AvailabilityVersion), from its unique index.
+_VERSION_SQL = (
+    f"SELECT COALESCE(SUM(value), 0) FROM {AvailabilityVersion._meta.db_table} WHERE office_id = %s"  # noqa: S608
+)
 
 
 def availability_version(office_id: int) -> int:
-    """Changes whenever a booking, cancellation, expiry or regeneration touches the office's slots."""
-    return int(cache.get(availability_cache_key(office_id), 0))
+    """Grows with every change to the office's slots that has committed (a booking, cancellation,
+    expiry or regeneration: scheduling.services.note_availability_changed), the same in every
+    process: one indexed read."""
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL, [office_id])
+        return int(cursor.fetchone()[0])

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +20,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connections, router, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -30,6 +31,7 @@ from miconsulado.catalog.models import Office
 from miconsulado.core.errors import Invalid
 from miconsulado.scheduling.holidays import closed_holidays
 from miconsulado.scheduling.models import (
+    AvailabilityVersion,
     Closure,
     ExtraSession,
     OfficeSchedule,
@@ -37,7 +39,7 @@ from miconsulado.scheduling.models import (
     ServiceWindow,
     Slot,
 )
-from miconsulado.scheduling.selectors import availability_cache_key, schedule_for
+from miconsulado.scheduling.selectors import schedule_for
 
 logger = logging.getLogger(__name__)
 
@@ -322,21 +324,44 @@ def generate_slots(
     return report
 
 
+# Rows per office of its availability version. One would make every booking at an office wait for
+# the row until the one before it has committed; a few let them go on side by side (decision 0009).
+AVAILABILITY_SHARDS = 8
+
+
+def availability_bump_sql(rows_from: str = "") -> str:
+    """The statement that adds one to a shard of an office's availability version (creating the row
+    the first time), with the parameters of availability_bump_params(). `rows_from`: a part of a
+    larger statement whose row it is selected from (no row: no change), for the one-statement
+    booking; the parameters are cast there, as PostgreSQL infers no type in a SELECT list."""
+    table = AvailabilityVersion._meta.db_table
+    # Names from the model and the caller's code; the values are parameters.
+    values = "VALUES (%s, %s, 1)"
+    if rows_from:
+        values = f"SELECT CAST(%s AS bigint), CAST(%s AS smallint), 1 FROM {rows_from}"  # noqa: S608
+    return (
+        f"INSERT INTO {table} (office_id, shard, value) {values}"
+        f" ON CONFLICT (office_id, shard) DO UPDATE SET value = {table}.value + 1"
+    )
+
+
+_BUMP_SQL = availability_bump_sql()
+
+
+def availability_bump_params(office_id: int) -> list[int]:
+    """The office and this thread's shard. A connection always uses the same shard (Django's
+    connections are per thread), so a transaction that changes an office twice (an expired hold
+    released on the way to a booking) locks one row, never two in some order another could cross."""
+    return [office_id, hash((os.getpid(), threading.get_ident())) % AVAILABILITY_SHARDS]
+
+
 def note_availability_changed(*, office_id: int) -> None:
-    """Invalidate cached availability of the office: now, and again once the change commits (so a
-    reader that cached the old rows meanwhile is not believed either)."""
-    if not settings.MICONSULADO["AVAILABILITY_CACHE_SECONDS"]:
-        return
-    _bump_availability_version(office_id)
-    transaction.on_commit(lambda: _bump_availability_version(office_id))
-
-
-def _bump_availability_version(office_id: int) -> None:
-    key = availability_cache_key(office_id)
-    try:
-        cache.incr(key)
-    except ValueError:  # no version yet
-        cache.set(key, 1, timeout=None)
+    """Add one to the office's availability version, in the caller's transaction: cached answers
+    are not believed once it commits, in any process. Called last in a transaction, after its rows
+    and slots are locked (appointments, then slots, then versions, in office order when several:
+    one order everywhere, no deadlock), so the version's row is held only until the commit."""
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP_SQL, availability_bump_params(office_id))
 
 
 def _upsert(

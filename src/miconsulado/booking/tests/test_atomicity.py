@@ -19,7 +19,7 @@ def test_a_crash_mid_booking_leaves_nothing_half_done(slot, procedure, monkeypat
     def crash(*args, **kwargs):
         raise Crash
 
-    monkeypatch.setattr(writes, "note_availability_changed", crash)  # right after the UPDATE
+    monkeypatch.setattr(services, "note_availability_changed", crash)  # right after the UPDATE
     with pytest.raises(Crash):
         services.book_appointment(
             slot=slot, procedure=procedure, applicants=[applicant()], channel=Channel.WEB

@@ -59,9 +59,9 @@ def test_service_writes_and_checks_with_few_statements(slot, procedure, snapshot
         services.book_appointment(
             slot=fresh, procedure=procedure, applicants=[applicant()], channel=Channel.API
         )
-    # The guarded UPDATE, appointment, applicants and history: the unique indexes check code and
-    # CURP, no reads ahead of them.
-    assert len(statements(queries)) <= 4, statements(queries)
+    # The guarded UPDATE, appointment, applicants, history and the office's availability version:
+    # the unique indexes check code and CURP, no reads ahead of them.
+    assert len(statements(queries)) <= 5, statements(queries)
 
 
 def test_api_booking_reads_once_and_writes_its_rows(client, slot, snapshots):
@@ -70,9 +70,9 @@ def test_api_booking_reads_once_and_writes_its_rows(client, slot, snapshots):
         response = client.post("/api/v1/appointments", payload(slot), content_type="application/json")
     assert response.status_code == 201, response.json()
     # Find the slot; then on PostgreSQL one statement writes the booking (booking/one_statement.py),
-    # elsewhere UPDATE the slot, INSERT appointment, applicants, history. The response renders
-    # what was written, without reading it back.
-    expected = 2 if connection.vendor == "postgresql" else 5
+    # elsewhere UPDATE the slot, INSERT appointment, applicants, history, availability version.
+    # The response renders what was written, without reading it back.
+    expected = 2 if connection.vendor == "postgresql" else 6
     assert len(statements(queries)) == expected, statements(queries)
 
 
