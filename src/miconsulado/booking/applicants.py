@@ -24,7 +24,7 @@ from miconsulado.booking.models import ParentRole, Sex
 from miconsulado.booking.text import TextError, clean_name, clean_text, has_invisible
 from miconsulado.catalog.models import Procedure
 
-# An absent parent's remote OP-7 is valid for 90 days (DOMAIN.md).
+# An absent parent's remote OP-7 is valid for 90 days (docs/domain.md).
 REMOTE_CONSENT_VALID_DAYS = 90
 NAME_MAX = 100  # Applicant's name fields
 FULL_NAME_MAX = 200  # Parent.full_name
