@@ -113,10 +113,10 @@ def _statement(using: str, applicants: int, parent_positions: tuple[int, ...], t
 # actor, a task not yet run: 8 of 51) are written in the SQL instead, each already inside its CAST.
 def _nulls_written(sql: str, params: list[Any]) -> tuple[str, list[Any]]:
     """`sql` and `params` with the parameters that are None written as NULL in the SQL."""
-    nulls = tuple(i for i, value in enumerate(params) if value is None)
+    nulls = [i for i, value in enumerate(params) if value is None]
     if not nulls:
         return sql, params
-    return _with_nulls(sql, nulls), [value for value in params if value is not None]
+    return _with_nulls(sql, tuple(nulls)), [value for value in params if value is not None]
 
 
 @lru_cache(maxsize=256)  # a few shapes × the columns that are NULL in practice
