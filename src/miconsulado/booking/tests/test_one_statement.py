@@ -130,7 +130,7 @@ def test_the_answer_carries_the_keys_of_what_it_wrote(slot, procedure, settings)
 
 def test_a_one_person_booking_is_parsed_once_by_psycopg(slot, procedure, settings):
     # psycopg keeps the parsed form of a statement of at most 50 parameters; past that it parses
-    # the whole statement again on every booking (some 18 % of a booking's instructions). Its
+    # the whole statement again on every booking (some 14 % of a booking's instructions). Its
     # NULLs are written in the SQL, so even an agent's booking with a key stays within.
     settings.TASKS = DB_TASKS
     sent = []
