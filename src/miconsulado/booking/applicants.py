@@ -253,6 +253,8 @@ def _clean_parent_rows(
     prefix: str,
     errors: dict[str, list[str | Promise]],
 ) -> tuple[ParentData, ...]:
+    if not parents:  # most people: no roles to list
+        return ()
     valid_roles = set(ParentRole.values)
     cleaned = []
     for j, parent in enumerate(parents):

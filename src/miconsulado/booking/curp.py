@@ -1,13 +1,12 @@
 """CURP: format, birth date, state and check digit. Accepts sex X (non-binary records since 2023),
-which python-stdnum rejects; for H and M records stdnum's extra checks (e.g. RENAPO's list of
-forbidden words) run as well."""
+which python-stdnum rejects; for H and M records stdnum's extra check (RENAPO's list of forbidden
+words) runs as well."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.mx import curp as stdnum_curp
 
 ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
@@ -52,6 +51,10 @@ STATES = frozenset(
 # int() reads but the check digit's alphabet does not hold.
 _FORMAT = re.compile(r"[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9]", re.ASCII)
 _DIGITS = frozenset("0123456789")
+# The one check of python-stdnum's that the rules below do not make: the first four letters never
+# spell one of these words (RENAPO writes an X instead). Its validate() repeats every other check
+# and cleans the value three times over, some 2 % of a booking's instructions.
+_REFUSED_WORDS = frozenset(stdnum_curp._name_blacklist)
 
 
 class CurpError(ValueError):
@@ -88,11 +91,8 @@ def validate(value: str) -> str:
         raise CurpError("birth date") from exc
     if check_digit(curp[:17]) != curp[17]:
         raise CurpError("check digit")
-    if curp[10] in "HM":
-        try:
-            stdnum_curp.validate(curp)
-        except StdnumValidationError as exc:
-            raise CurpError(str(exc)) from exc
+    if curp[10] in "HM" and curp[:4] in _REFUSED_WORDS:
+        raise CurpError("a word RENAPO does not issue")
     return curp
 
 

@@ -60,7 +60,11 @@ class Event:
 
     def payload(self) -> dict[str, Any]:
         """The event as JSON values, what its delivery task carries."""
-        return dataclasses.asdict(self)  # type: ignore[call-overload]
+        # Its fields are JSON values already: asdict()'s deep copy only cost the booking path.
+        names = _field_names.get(type(self))
+        if names is None:
+            names = _field_names[type(self)] = tuple(f.name for f in dataclasses.fields(self))  # type: ignore[arg-type]
+        return {name: getattr(self, name) for name in names}
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> Event:
@@ -71,6 +75,7 @@ E = TypeVar("E", bound=Event)
 Receiver = Callable[[Any], None]
 
 _event_types: dict[str, type[Event]] = {}
+_field_names: dict[type[Event], tuple[str, ...]] = {}
 # Event name -> receivers by their dotted path (the name a retry is queued with).
 _receivers: dict[str, dict[str, Receiver]] = {}
 

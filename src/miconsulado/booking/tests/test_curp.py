@@ -61,6 +61,14 @@ def test_agrees_with_stdnum_for_h_and_m(birth, sex, serial):
     assert curp.is_valid(broken) == stdnum_curp.is_valid(broken) is False
 
 
+@pytest.mark.parametrize("sex", "HM")
+def test_words_renapo_does_not_issue_are_refused_as_stdnum_refuses_them(sex):
+    for word in sorted(stdnum_curp._name_blacklist):
+        body = word + make_curp(sex=sex)[4:17]
+        value = body + curp.check_digit(body)
+        assert not curp.is_valid(value) and not stdnum_curp.is_valid(value), value
+
+
 # Decimal digits of other scripts: Arabic-Indic, Devanagari, fullwidth, … (str.isdigit and the
 # regular expression `\d` take them for digits; int() even reads them).
 NON_ASCII_DIGITS = st.characters(categories=["Nd"]).filter(lambda c: not c.isascii())
