@@ -34,9 +34,10 @@ BEGIN;
 UPDATE scheduling_slot SET booked = booked + 1
  WHERE id = :slot AND booked + 1 <= capacity AND NOT conflict AND NOT withdrawn;
 INSERT INTO booking_appointment
- (code, places, status, channel, request_fingerprint, created_at, confirmed_at, updated_at,
-  office_id, procedure_id, slot_id)
- VALUES (upper(substr(md5(random()::text), 1, 12)), 1, 'confirmed', 'api', '', now(), now(), now(),
+ (code, places, status, channel, request_fingerprint, idempotency_scope, created_at, confirmed_at,
+  updated_at, office_id, procedure_id, slot_id)
+ VALUES (upper(substr(md5(random()::text), 1, 12)), 1, 'confirmed', 'api', '', 'anonymous', now(),
+  now(), now(),
   :office, :procedure, :slot)
  RETURNING id \\gset
 INSERT INTO booking_applicant
