@@ -60,7 +60,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--workers",
         type=int,
         default=cpus + 1,
-        help="server workers (default nproc+1, as `make run`: the work is CPU-bound; gunicorn sync wants 2×nproc+1)",
+        help="server workers (default nproc+1, as the figures in docs/performance.md were taken; `make run` starts nproc; gunicorn sync wants 2×nproc+1)",
     )
     p.add_argument(
         "--threads", type=int, default=1, help="Python threads per worker (granian; gunicorn gthread only)"
