@@ -237,7 +237,7 @@ class AvailabilityVersion(models.Model):
     availability answer is never believed after a change that committed before the question.
 
     Several rows (shards) per office, one per connection's draw: concurrent bookings at one office
-    each lock their own row until they commit, instead of all queueing on one (decision 0009)."""
+    each lock their own row until they commit, instead of all queueing on one (decision 0008)."""
 
     # Lookups by office use availability_version_shard (office, shard).
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+", db_index=False)

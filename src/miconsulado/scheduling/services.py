@@ -325,7 +325,7 @@ def generate_slots(
 
 
 # Rows per office of its availability version. One would make every booking at an office wait for
-# the row until the one before it has committed; a few let them go on side by side (decision 0009).
+# the row until the one before it has committed; a few let them go on side by side (decision 0008).
 AVAILABILITY_SHARDS = 8
 
 
