@@ -239,13 +239,16 @@ def _confirm(
             raise TooManyApplicants(
                 _("El apartado es para %(n)s personas.") % {"n": locked.places}, field="applicants"
             )
+        # The people before the slot, as a booking takes them (CURPs, then the slot, then the
+        # version): a confirmation that gave spare places back first could deadlock with a
+        # booking of one of its CURPs in the same slot.
+        writes.add_applicants(locked, cleaned)
+        writes.add_witnesses(locked, witnesses)
         spare = locked.places - len(cleaned)
         if spare:
             writes.give_back_places(locked.slot_id, spare)
             announce(announced.PlacesFreed(**_facts(locked, slot=slot, channel=channel, places=spare)))
             locked.places = len(cleaned)
-        writes.add_applicants(locked, cleaned)
-        writes.add_witnesses(locked, witnesses)
         locked.status = AppointmentStatus.CONFIRMED
         locked.hold_expires_at = None
         locked.confirmed_at = now
