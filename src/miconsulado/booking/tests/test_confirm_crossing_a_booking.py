@@ -62,7 +62,9 @@ def test_a_confirmation_crossing_a_booking_of_its_person_is_refused_cleanly(sett
     def book():
         try:
             fresh = Slot.objects.select_related("office", "window").get(pk=slot.pk)
-            services.book_appointment(slot=fresh, procedure=procedure, applicants=[person], channel=Channel.API)
+            services.book_appointment(
+                slot=fresh, procedure=procedure, applicants=[person], channel=Channel.API
+            )
             return "booked"
         except CurpAlreadyBooked:
             return "CurpAlreadyBooked"
