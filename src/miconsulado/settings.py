@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "miconsulado.catalog",
     "miconsulado.scheduling",
     "miconsulado.booking",
+    "miconsulado.notifications",
     "miconsulado.wiring",
 ]
 
