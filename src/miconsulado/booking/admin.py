@@ -84,7 +84,7 @@ class AppointmentAdmin(OfficeScopedAdmin):
         "channel",
         "local_created_at",
     )
-    list_filter = ("status", OfficeFilter, "procedure", "channel")
+    list_filter = ("status", OfficeFilter, "procedure", "channel", "language")
     list_select_related = ("office", "procedure", "slot")
     date_hierarchy = "slot__start"
     search_fields = ("code", "applicants__curp")
@@ -100,6 +100,7 @@ class AppointmentAdmin(OfficeScopedAdmin):
         "local_start",
         "places",
         "channel",
+        "language",
         "created_by",
         "local_created_at",
         "hold_expires_at",

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import Header, Query, Router, Status
 
 from miconsulado.accounts.auth import OptionalTokenAuth, TokenAuth, caller
@@ -25,6 +26,7 @@ from miconsulado.booking.schemas import (
     RescheduleIn,
 )
 from miconsulado.catalog.localtime import office_zone
+from miconsulado.core import languages
 from miconsulado.core.api_schemas import ErrorOut
 
 router = Router(tags=["citas"])
@@ -56,6 +58,7 @@ def appointment_out(appointment: Appointment, *, curps: set[str] | None) -> dict
         "start": appointment.slot.start.astimezone(zone),
         "end": appointment.slot.end.astimezone(zone),
         "places": appointment.places,
+        "language": appointment.language,
         "applicants": [
             {
                 "given_names": a.given_names,
@@ -96,7 +99,9 @@ def create_appointment(
     ),
 ) -> Status[dict[str, Any]]:
     """Reserve and confirm in one step. Without a token the channel is `api`; an agent's token books
-    by phone (`phone`), a consular staff token (own offices only), supervisor or admin as `staff`."""
+    by phone (`phone`), a consular staff token (own offices only), supervisor or admin as `staff`.
+    The appointment's messages are in `language`, else the Accept-Language header's if es or en,
+    else Spanish."""
     who = caller(request)
     key = (idempotency_key or "").strip() or None
     booked = requests.book(
@@ -106,6 +111,8 @@ def create_appointment(
         start=payload.start,
         applicants=[a.to_data() for a in payload.applicants],
         witnesses=[w.to_data() for w in payload.witnesses],
+        # The body's, else Accept-Language's (LocaleMiddleware's choice among settings.LANGUAGES).
+        language=payload.language or languages.supported(translation.get_language()),
         idempotency_key=key,
         fingerprint=services.request_fingerprint(payload.model_dump(mode="json")) if key else "",
     )

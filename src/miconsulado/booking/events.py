@@ -1,8 +1,9 @@
 """What booking announces (core.events): other apps receive these without booking importing them.
 
 Every event says which appointment (its code), where and when (office code, procedure code, slot id,
-the slot's start in UTC, ISO 8601), through which channel the change came, and how many places it
-concerns. Announced by booking.services inside the change's transaction; delivered after commit.
+the slot's start in UTC, ISO 8601), through which channel the change came, how many places it
+concerns, and the language the appointment's people are written to in (`es`, `en`), so that a
+receiver can write to them without reading the appointment. Announced by booking.services inside the change's transaction; delivered after commit.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class AppointmentFacts:
     slot_start: str  # UTC, ISO 8601
     channel: str
     places: int
+    # A default for the deliveries queued before events carried it (those appointments are Spanish).
+    language: str = "es"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from miconsulado.catalog.models import Office, Procedure
 from miconsulado.core.channels import Channel
+from miconsulado.core.languages import DEFAULT_LANGUAGE, Language
 from miconsulado.scheduling.models import Slot
 
 
@@ -47,6 +48,15 @@ class Appointment(models.Model):
     )
     hold_expires_at = models.DateTimeField(_("apartado vence"), null=True, blank=True)
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
+    # What the person is written to in. The database's default too: code that predates the column
+    # (a server not yet restarted after the migration) still inserts appointments.
+    language = models.CharField(
+        _("idioma"),
+        max_length=5,
+        choices=Language.choices,
+        default=DEFAULT_LANGUAGE,
+        db_default=DEFAULT_LANGUAGE.value,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -28,6 +28,7 @@ from miconsulado.catalog import selectors as catalog
 from miconsulado.catalog.errors import OfficeNotFound, UnknownOffice, UnknownProcedure
 from miconsulado.catalog.localtime import office_today, office_zone
 from miconsulado.catalog.models import Office, Procedure
+from miconsulado.core import languages
 from miconsulado.scheduling.errors import SlotNotFound
 from miconsulado.scheduling.rules import check_date
 
@@ -40,12 +41,17 @@ def book(
     start: dt.datetime,
     applicants: Sequence[ApplicantData],
     witnesses: Sequence[WitnessData] = (),
+    language: str | None = None,
     idempotency_key: str | None = None,
     fingerprint: str = "",
 ) -> services.Booked:
     """Book `procedure` at `office` at `start` (an instant, or the office's local time if naive) for
-    these people (with the witnesses the procedure needs), as `caller`: UnknownOffice, UnknownProcedure, Forbidden (consular staff of another
-    office), the slot's refusals (booking.selectors.slot_at), then the service's."""
+    these people (with the witnesses the procedure needs), as `caller`, to be written to in
+    `language` (`es`, `en`; the channel passes what the person chose, else what their client
+    prefers if it is one of ours, else None: Spanish): UnsupportedLanguage, UnknownOffice,
+    UnknownProcedure, Forbidden (consular staff of another office), the slot's refusals
+    (booking.selectors.slot_at), then the service's."""
+    written_in = languages.chosen(language)
     place = _office_named(office)
     what = _procedure_named(procedure)
     caller.ensure_may_book(place)
@@ -56,6 +62,7 @@ def book(
         procedure=what,
         applicants=applicants,
         witnesses=witnesses,
+        language=written_in,
         channel=caller.channel,
         actor=caller.user,
         idempotency_key=idempotency_key,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field
 from pydantic import field_validator
@@ -112,6 +112,12 @@ class AppointmentIn(Input):
         max_length=WITNESSES_MAX,
         description="Exactamente los que pide el trámite (witnesses_required del catálogo); ninguno si no pide.",
     )
+    language: Literal["es", "en"] | None = Field(
+        None,
+        description=(
+            "Idioma de los mensajes de la cita. Por omisión, el de Accept-Language si es es o en; si no, es."
+        ),
+    )
 
     _start_as_text = field_validator("start", mode="before")(_not_a_number("datetime_type"))
 
@@ -151,6 +157,7 @@ class AppointmentOut(Output):
     start: dt.datetime = Field(..., description="Con el desfase UTC de la oficina.")
     end: dt.datetime
     places: int
+    language: str = Field(..., description="es o en: el idioma de los mensajes de la cita.")
     applicants: list[ApplicantOut]
     witnesses: list[WitnessOut]
 

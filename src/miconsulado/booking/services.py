@@ -56,6 +56,7 @@ from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
 from miconsulado.core.events import announce, delivery
+from miconsulado.core.languages import DEFAULT_LANGUAGE, Language
 from miconsulado.core.outbox import enqueue_on_commit
 from miconsulado.scheduling.errors import ProcedureNotOffered
 from miconsulado.scheduling.models import Slot
@@ -145,6 +146,7 @@ def _facts(
         "slot_start": announced.utc_iso(slot.start),
         "channel": str(channel),
         "places": appointment.places if places is None else places,
+        "language": str(appointment.language),
     }
 
 
@@ -158,10 +160,12 @@ def hold_slot(
     places: int = 1,
     channel: Channel,
     actor: User | None = None,
+    language: Language = DEFAULT_LANGUAGE,
     ttl: dt.timedelta | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
-    """Set places aside while the person fills in the form. Released automatically after `ttl`."""
+    """Set places aside while the person fills in the form, in `language`. Released automatically
+    after `ttl`."""
     now = now or timezone.now()
     ttl = ttl or dt.timedelta(seconds=int(settings.MICONSULADO["HOLD_TTL_SECONDS"]))
     ensure_applicant_count(procedure=procedure, count=places, field="places")
@@ -178,6 +182,7 @@ def hold_slot(
             status=AppointmentStatus.HELD,
             hold_expires_at=now + ttl,
             channel=channel,
+            language=language,
             created_by=writes.acting_user(actor),
         )
         rows.insert(appointment)
@@ -204,17 +209,18 @@ def confirm_appointment(
     channel: Channel,
     actor: User | None = None,
     witnesses: Sequence[WitnessData] = (),
+    language: Language | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
-    """Turn a hold into an appointment for these people (and the witnesses the procedure needs).
-    Unused held places go back to the slot."""
+    """Turn a hold into an appointment for these people (and the witnesses the procedure needs),
+    in `language` if given (the form's), else the hold's. Unused held places go back to the slot."""
     now = now or timezone.now()
     slot = appointment.slot
     procedure = appointment.procedure
     cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
     kept = clean_witnesses(procedure=procedure, witnesses=witnesses)
     try:
-        return _confirm(appointment, cleaned, kept, channel=channel, actor=actor, now=now)
+        return _confirm(appointment, cleaned, kept, channel=channel, actor=actor, language=language, now=now)
     except writes.CurpTaken:
         raise writes.curp_conflict([c.curp for c in cleaned], procedure_id=procedure.pk) from None
 
@@ -226,6 +232,7 @@ def _confirm(
     *,
     channel: Channel,
     actor: User | None,
+    language: Language | None,
     now: dt.datetime,
 ) -> Appointment:
     slot = appointment.slot
@@ -252,7 +259,11 @@ def _confirm(
         locked.status = AppointmentStatus.CONFIRMED
         locked.hold_expires_at = None
         locked.confirmed_at = now
-        locked.save(update_fields=["status", "hold_expires_at", "confirmed_at", "places", "updated_at"])
+        if language is not None:
+            locked.language = language
+        locked.save(
+            update_fields=["status", "hold_expires_at", "confirmed_at", "places", "language", "updated_at"]
+        )
         writes.record(
             locked,
             AppointmentAction.CONFIRMED,
@@ -284,12 +295,13 @@ def book_appointment(
     channel: Channel,
     actor: User | None = None,
     witnesses: Sequence[WitnessData] = (),
+    language: Language = DEFAULT_LANGUAGE,
     idempotency_key: str | None = None,
     fingerprint: str = "",
     lapsed_hold: bool | None = None,
     now: dt.datetime | None = None,
 ) -> Booked:
-    """Hold and confirm in one step (API, agents). With an idempotency key, a retried request of the
+    """Hold and confirm in one step (API, agents), for people written to in `language`. With an idempotency key, a retried request of the
     same caller (`idempotency_scope(actor)`) returns the appointment the first one made; the same
     key with a different request is refused. `lapsed_hold`: whether a lapsed hold sat in the slot
     when it was read (`selectors.slot_at` tells), None if not known."""
@@ -320,6 +332,7 @@ def book_appointment(
             status=AppointmentStatus.CONFIRMED,
             confirmed_at=now,
             channel=channel,
+            language=language,
             created_by=writes.acting_user(actor),
             idempotency_scope=scope,
             idempotency_key=idempotency_key or None,

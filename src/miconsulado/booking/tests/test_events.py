@@ -43,6 +43,7 @@ def facts(appointment, slot, channel, places, **more):
         "slot_start": slot.start.astimezone(dt.UTC).isoformat(),
         "channel": channel,
         "places": places,
+        "language": "es",
         **more,
     }
 
