@@ -22,8 +22,9 @@ from django.db.models import Field, Model, signals
 
 @cache
 def _columns(model: type[Model]) -> tuple[Field[Any, Any], ...]:
-    # All but the ones the database fills in (an auto-incremented key); a UUID key is sent.
-    return tuple(f for f in model._meta.concrete_fields if not f.db_returning)
+    # All but an auto-incremented key, which the database fills in; a UUID key is sent. Not "all
+    # but db_returning": that includes a field with a database default, whose value is sent too.
+    return tuple(f for f in model._meta.concrete_fields if f is not model._meta.auto_field)
 
 
 def _column(field: Field[Any, Any] | None) -> str:

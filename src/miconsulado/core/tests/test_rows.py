@@ -55,6 +55,14 @@ def test_a_row_is_the_same_as_from_save(slot):
     assert fresh.created_at == by_insert.created_at and fresh.updated_at == by_insert.updated_at
 
 
+def test_a_value_for_a_column_with_a_database_default_is_written(slot):
+    # Appointment.language has a default in the database too (db_default): the value given is
+    # still the one written, not the database's.
+    a = appointment(slot, "DDDD5555", language="en")
+    rows.insert(a)
+    assert Appointment.objects.get(pk=a.pk).language == "en"
+
+
 def test_json_and_foreign_keys_round_trip(slot):
     a = appointment(slot, "CCCC4444")
     rows.insert(a)
