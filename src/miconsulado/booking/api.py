@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 from ninja import Header, Query, Router, Status
 
 from miconsulado.accounts.auth import OptionalTokenAuth, TokenAuth, caller
@@ -112,7 +111,7 @@ def create_appointment(
         applicants=[a.to_data() for a in payload.applicants],
         witnesses=[w.to_data() for w in payload.witnesses],
         # The body's, else Accept-Language's (LocaleMiddleware's choice among settings.LANGUAGES).
-        language=payload.language or languages.supported(translation.get_language()),
+        language=payload.language or languages.supported(getattr(request, "LANGUAGE_CODE", None)),
         idempotency_key=key,
         fingerprint=services.request_fingerprint(payload.model_dump(mode="json")) if key else "",
     )

@@ -55,7 +55,7 @@ class Appointment(models.Model):
         max_length=5,
         choices=Language.choices,
         default=DEFAULT_LANGUAGE,
-        db_default=DEFAULT_LANGUAGE.value,
+        db_default=DEFAULT_LANGUAGE,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

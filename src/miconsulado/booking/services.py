@@ -56,7 +56,7 @@ from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
 from miconsulado.core.events import announce, delivery
-from miconsulado.core.languages import DEFAULT_LANGUAGE, Language
+from miconsulado.core.languages import DEFAULT_LANGUAGE
 from miconsulado.core.outbox import enqueue_on_commit
 from miconsulado.scheduling.errors import ProcedureNotOffered
 from miconsulado.scheduling.models import Slot
@@ -146,7 +146,7 @@ def _facts(
         "slot_start": announced.utc_iso(slot.start),
         "channel": str(channel),
         "places": appointment.places if places is None else places,
-        "language": str(appointment.language),
+        "language": appointment.language,
     }
 
 
@@ -160,7 +160,7 @@ def hold_slot(
     places: int = 1,
     channel: Channel,
     actor: User | None = None,
-    language: Language = DEFAULT_LANGUAGE,
+    language: str = DEFAULT_LANGUAGE,
     ttl: dt.timedelta | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
@@ -209,7 +209,7 @@ def confirm_appointment(
     channel: Channel,
     actor: User | None = None,
     witnesses: Sequence[WitnessData] = (),
-    language: Language | None = None,
+    language: str | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Turn a hold into an appointment for these people (and the witnesses the procedure needs),
@@ -232,7 +232,7 @@ def _confirm(
     *,
     channel: Channel,
     actor: User | None,
-    language: Language | None,
+    language: str | None,
     now: dt.datetime,
 ) -> Appointment:
     slot = appointment.slot
@@ -295,15 +295,15 @@ def book_appointment(
     channel: Channel,
     actor: User | None = None,
     witnesses: Sequence[WitnessData] = (),
-    language: Language = DEFAULT_LANGUAGE,
+    language: str = DEFAULT_LANGUAGE,
     idempotency_key: str | None = None,
     fingerprint: str = "",
     lapsed_hold: bool | None = None,
     now: dt.datetime | None = None,
 ) -> Booked:
-    """Hold and confirm in one step (API, agents), for people written to in `language`. With an idempotency key, a retried request of the
-    same caller (`idempotency_scope(actor)`) returns the appointment the first one made; the same
-    key with a different request is refused. `lapsed_hold`: whether a lapsed hold sat in the slot
+    """Hold and confirm in one step (API, agents), for people written to in `language`. With an
+    idempotency key, a retried request of the same caller (`idempotency_scope(actor)`) returns the
+    appointment the first one made; the same key with a different request is refused. `lapsed_hold`: whether a lapsed hold sat in the slot
     when it was read (`selectors.slot_at` tells), None if not known."""
     now = now or timezone.now()
     scope = idempotency_scope(actor) if idempotency_key else ""

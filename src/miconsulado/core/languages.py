@@ -17,7 +17,10 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
-DEFAULT_LANGUAGE = Language.ES
+# Plain strings from here on: what the booking path passes, stores and announces (an enum member
+# costs a little at every step of a booking, and a request's language is resolved on every one).
+DEFAULT_LANGUAGE: str = Language.ES.value
+_CODES = frozenset(Language.values)
 
 
 class UnsupportedLanguage(Invalid):
@@ -25,20 +28,22 @@ class UnsupportedLanguage(Invalid):
     default_message = _("Idioma no disponible; use es o en.")
 
 
-def supported(code: str | None) -> Language | None:
-    """The Language a language code names ("en", "en-us", "EN-GB" → English), None for any other:
+def supported(code: str | None) -> str | None:
+    """The language a language code names ("en", "en-us", "EN-GB" → "en"), None for any other:
     what a client's preference (Accept-Language, as LocaleMiddleware resolved it) comes to."""
     if not code:
         return None
+    if code in _CODES:  # what LocaleMiddleware sets: one of settings.LANGUAGES
+        return code
     base = code.split("-", 1)[0].strip().lower()
-    return Language(base) if base in Language.values else None
+    return base if base in _CODES else None
 
 
-def chosen(code: str | None, *, field: str = "language") -> Language:
+def chosen(code: str | None, *, field: str = "language") -> str:
     """The language a person asked for: Spanish when they said none, UnsupportedLanguage (blaming
     `field`) for a code that is not exactly one of ours."""
-    if code is None or code == "":
+    if not code:
         return DEFAULT_LANGUAGE
-    if code not in Language.values:
+    if code not in _CODES:
         raise UnsupportedLanguage(field=field)
-    return Language(code)
+    return code
