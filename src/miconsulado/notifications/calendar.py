@@ -29,6 +29,10 @@ def uid(appointment: Appointment) -> str:
     return f"{appointment.code}@{UID_DOMAIN}"
 
 
+def calendar_filename(appointment: Appointment) -> str:
+    return f"cita-{appointment.code}.ics"
+
+
 def sequence(appointment: Appointment) -> int:
     """0 when booked, one more for each reschedule and for the cancellation: read from the history,
     which is append-only, so it never goes back."""
