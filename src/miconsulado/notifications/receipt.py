@@ -9,6 +9,7 @@ are), else an embedded subset of DejaVu Sans; a character neither has is printed
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,10 @@ from miconsulado.notifications import details
 UNICODE_FONT = Path(__file__).resolve().parent / "fonts" / "DejaVuSans.ttf"
 MISSING = "?"
 QR_SIZE_MM = 42
+
+# fpdf2 subsets an embedded font with fontTools, which logs each step at INFO: a dozen lines per
+# Unicode receipt in the worker's log, none of them news.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def appointment_receipt(appointment: Appointment, *, language: str) -> bytes:
@@ -97,7 +102,7 @@ class _Receipt:
             self._section(_("Costo"), self.fees)
         pdf.ln(4)
         self._font(12, bold=True)
-        pdf.multi_cell(0, 7, self._text(_("Llegue 15 minutos antes.")), new_x="LMARGIN", new_y="NEXT")
+        self._line(_("Llegue 15 minutos antes."), 7)
         return bytes(pdf.output())
 
     def _font(self, size: float, *, bold: bool = False) -> None:
@@ -113,6 +118,17 @@ class _Receipt:
         drawn = _unicode_font_chars()
         return "".join(c if ord(c) in drawn or c.isspace() else MISSING for c in text)
 
+    def _line(self, text: str, height: float, width: float = 0) -> None:
+        """One paragraph, wrapped if it is too wide. A line that fits is written as one cell: fpdf2's
+        line breaking is most of a receipt's time, and nearly every line fits."""
+        pdf = self.pdf
+        text = self._text(text)
+        room = width or pdf.w - pdf.r_margin - pdf.get_x()
+        if pdf.get_string_width(text) < room - 2 * pdf.c_margin:
+            pdf.cell(room, height, text, new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.multi_cell(room, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
+
     def _heading(self) -> None:
         pdf = self.pdf
         top = pdf.get_y()
@@ -120,27 +136,27 @@ class _Receipt:
         pdf.image(qr, x=pdf.w - pdf.r_margin - QR_SIZE_MM, y=top, w=QR_SIZE_MM, h=QR_SIZE_MM)
         width = pdf.w - pdf.l_margin - pdf.r_margin - QR_SIZE_MM - 5
         self._font(18, bold=True)
-        pdf.multi_cell(width, 9, self._text(self.title), new_x="LMARGIN", new_y="NEXT")
+        self._line(self.title, 9, width)
         self._font(14, bold=True)
         code = _("Código de confirmación: %(code)s") % {"code": self.appointment.code}
-        pdf.multi_cell(width, 8, self._text(code), new_x="LMARGIN", new_y="NEXT")
+        self._line(code, 8, width)
         if self.cancelled:
             pdf.set_text_color(180, 0, 0)
-            pdf.multi_cell(width, 8, self._text(_("CITA CANCELADA")), new_x="LMARGIN", new_y="NEXT")
+            self._line(_("CITA CANCELADA"), 8, width)
             pdf.set_text_color(0, 0, 0)
         pdf.set_y(max(pdf.get_y(), top + QR_SIZE_MM) + 4)
 
     def _field(self, label: str, value: str) -> None:
         self._font(10, bold=True)
-        self.pdf.multi_cell(0, 5, self._text(label), new_x="LMARGIN", new_y="NEXT")
+        self._line(label, 5)
         self._font(11)
-        self.pdf.multi_cell(0, 6, self._text(value), new_x="LMARGIN", new_y="NEXT")
+        self._line(value, 6)
         self.pdf.ln(2)
 
     def _section(self, title: str, lines: Iterable[str]) -> None:
         self._font(10, bold=True)
-        self.pdf.multi_cell(0, 5, self._text(title), new_x="LMARGIN", new_y="NEXT")
+        self._line(title, 5)
         self._font(11)
         for line in lines:
-            self.pdf.multi_cell(0, 6, self._text(line), new_x="LMARGIN", new_y="NEXT")
+            self._line(line, 6)
         self.pdf.ln(2)

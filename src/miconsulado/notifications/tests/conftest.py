@@ -35,7 +35,11 @@ def procedure(db):
         "passport-renewal",
         name_es="Renovación de pasaporte",
         name_en="Passport renewal",
-        documents_es="Pasaporte anterior\nIdentificación oficial con fotografía",
+        documents_es=(
+            "Pasaporte anterior\nIdentificación oficial con fotografía\n"
+            "Acta de nacimiento mexicana certificada (o carta de naturalización o certificado de "
+            "nacionalidad mexicana), si el pasaporte anterior venció hace más de diez años"
+        ),
         documents_en="Previous passport\nOfficial photo ID",
     )
     Fee.objects.create(

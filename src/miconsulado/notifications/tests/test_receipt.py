@@ -37,6 +37,11 @@ def test_spanish(family):
     assert "Íñigo Núñez Ibáñez" in text
     assert "- Pasaporte anterior" in text
     assert "- Identificación oficial con fotografía" in text
+    # Wrapped onto a second line, whole.
+    assert (
+        "- Acta de nacimiento mexicana certificada (o carta de naturalización o certificado de "
+        "nacionalidad mexicana), si el pasaporte anterior venció hace más de diez años"
+    ) in text
     assert "Pasaporte de 6 años: $138.00 USD" in text
     assert "Llegue 15 minutos antes." in text
 
