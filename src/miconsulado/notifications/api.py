@@ -15,9 +15,10 @@ from ninja import Query, Router
 
 from miconsulado.accounts.auth import OptionalTokenAuth, caller
 from miconsulado.booking import requests
-from miconsulado.booking.models import Appointment, AppointmentStatus
+from miconsulado.booking.models import Appointment
 from miconsulado.core.api_schemas import ErrorOut
 from miconsulado.notifications.calendar import appointment_calendar, calendar_filename
+from miconsulado.notifications.calendar import method as calendar_method
 from miconsulado.notifications.receipt import appointment_receipt, receipt_filename
 
 router = Router(tags=["citas"])
@@ -86,10 +87,9 @@ def appointment_calendar_ics(
     """The event in the office's zone, with an alarm a day before; the same UID for the life of the
     appointment, so a rescheduled one updates the entry and a cancelled one removes it."""
     appointment = _look_up(request, code, curp)
-    method = "CANCEL" if appointment.status == AppointmentStatus.CANCELLED else "PUBLISH"
     return _file(
         appointment_calendar(appointment, language=_language(lang)),
-        content_type=f"text/calendar; charset=utf-8; method={method}",
+        content_type=f"text/calendar; charset=utf-8; method={calendar_method(appointment)}",
         filename=calendar_filename(appointment),
         disposition="attachment",
     )

@@ -3,7 +3,8 @@
 The event is in the office's zone (TZID and its VTIMEZONE), so it shows at the office's wall-clock
 time wherever the reader is. Its UID is the appointment's for life and its SEQUENCE counts the
 changes (reschedules, the cancellation): a later file updates the same entry, and a cancelled
-appointment's file (METHOD:CANCEL, STATUS:CANCELLED) removes it.
+appointment's file (METHOD:CANCEL, STATUS:CANCELLED; a lapsed hold's too) removes it. A hold not yet
+confirmed (which only staff can look up) is TENTATIVE.
 """
 
 from __future__ import annotations
@@ -45,8 +46,17 @@ def appointment_calendar(appointment: Appointment, *, language: str) -> bytes:
         return _calendar(appointment).to_ical()
 
 
+def is_withdrawn(appointment: Appointment) -> bool:
+    """Cancelled, or a hold that lapsed: the entry is to be removed."""
+    return appointment.status in (AppointmentStatus.CANCELLED, AppointmentStatus.EXPIRED)
+
+
+def method(appointment: Appointment) -> str:
+    return "CANCEL" if is_withdrawn(appointment) else "PUBLISH"
+
+
 def _calendar(appointment: Appointment) -> Calendar:
-    cancelled = appointment.status == AppointmentStatus.CANCELLED
+    cancelled = is_withdrawn(appointment)
     office = appointment.office
     zone = office_zone(office)
     start, end = details.local_start(appointment), details.local_end(appointment)
@@ -54,7 +64,7 @@ def _calendar(appointment: Appointment) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    calendar.add("method", method(appointment))
     # The zone's rules around the appointment (a year either side covers a reschedule's changes).
     calendar.add_component(
         Timezone.from_tzinfo(
@@ -78,7 +88,8 @@ def _calendar(appointment: Appointment) -> Calendar:
     )
     event.add("location", details.office_place(office))
     event.add("description", _description(appointment))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    held = appointment.status == AppointmentStatus.HELD
+    event.add("status", "CANCELLED" if cancelled else "TENTATIVE" if held else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
     organizer.params["cn"] = vText(office.name)
     event.add("organizer", organizer)

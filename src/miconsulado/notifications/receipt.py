@@ -61,7 +61,12 @@ class _Receipt:
         office = appointment.office
         self.appointment = appointment
         self.language = language
-        self.cancelled = appointment.status == AppointmentStatus.CANCELLED
+        # A receipt of anything but a confirmed appointment must not pass for one.
+        self.warning = {
+            AppointmentStatus.CANCELLED: _("CITA CANCELADA"),
+            AppointmentStatus.EXPIRED: _("APARTADO VENCIDO: NO HAY CITA"),
+            AppointmentStatus.HELD: _("APARTADO: LA CITA AÚN NO ESTÁ CONFIRMADA"),
+        }.get(AppointmentStatus(appointment.status))
         self.title = _("Acuse de cita")
         self.fields = [
             (_("Oficina"), office.name),
@@ -74,6 +79,7 @@ class _Receipt:
         self.fees = details.fees(appointment)
         self.texts = [
             self.title,
+            self.warning or "",
             *(t for field in self.fields for t in field),
             *(p.name for p in self.people),
             *self.documents,
@@ -140,9 +146,9 @@ class _Receipt:
         self._font(14, bold=True)
         code = _("Código de confirmación: %(code)s") % {"code": self.appointment.code}
         self._line(code, 8, width)
-        if self.cancelled:
+        if self.warning:
             pdf.set_text_color(180, 0, 0)
-            self._line(_("CITA CANCELADA"), 8, width)
+            self._line(self.warning, 8, width)
             pdf.set_text_color(0, 0, 0)
         pdf.set_y(max(pdf.get_y(), top + QR_SIZE_MM) + 4)
 
