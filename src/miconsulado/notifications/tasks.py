@@ -99,17 +99,21 @@ def classify(exc: BaseException) -> tuple[bool, str]:
         return True, str(exc)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
-        reason = "; ".join(f"{addr}: {code} {text!r}" for addr, (code, text) in exc.recipients.items())
+        reason = "; ".join(f"{addr}: {code} {_text(text)}" for addr, (code, text) in exc.recipients.items())
         return bool(codes) and all(500 <= code < 600 for code in codes), f"recipient refused: {reason}"
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         # The server refuses our credentials: a fault of the configuration, not of this message.
-        return False, f"SMTP authentication failed: {exc.smtp_code} {exc.smtp_error!r}"
+        return False, f"SMTP authentication failed: {exc.smtp_code} {_text(exc.smtp_error)}"
     if isinstance(exc, smtplib.SMTPResponseException):
-        return 500 <= exc.smtp_code < 600, f"SMTP {exc.smtp_code} {exc.smtp_error!r}"
+        return 500 <= exc.smtp_code < 600, f"SMTP {exc.smtp_code} {_text(exc.smtp_error)}"
     if isinstance(exc, ValueError):  # an address Django cannot even write into a header
         return True, f"bad address: {exc}"
     # Timeouts, refused connections, a server gone mid-conversation: worth another try.
     return False, f"{type(exc).__name__}: {exc}"
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
 def _sent(message: Message, provider_id: str) -> str:
