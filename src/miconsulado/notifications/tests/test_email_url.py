@@ -42,9 +42,9 @@ def test_timeout_from_the_query():
 
 
 def test_file_paths_absolute_and_relative():
-    assert email_settings("file:///tmp/mail/", base_dir=BASE) == {
+    assert email_settings("file:///var/spool/miconsulado/", base_dir=BASE) == {
         "EMAIL_BACKEND": FILE_BACKEND,
-        "EMAIL_FILE_PATH": "/tmp/mail",
+        "EMAIL_FILE_PATH": "/var/spool/miconsulado",
     }
     assert email_settings("file://var/mail/", base_dir=BASE)["EMAIL_FILE_PATH"] == "/srv/miconsulado/var/mail"
 
