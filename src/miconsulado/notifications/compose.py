@@ -53,6 +53,7 @@ def render(template: str, *, language: str, context: dict[str, Any]) -> Rendered
         context = {**context, **_translated(context)}
         base = f"notifications/email/{template}"
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        context["subject"] = subject  # the HTML part's title
         return Rendered(
             subject=subject,
             text=render_to_string(f"{base}.txt", context).strip() + "\n",
@@ -67,6 +68,7 @@ def _translated(context: dict[str, Any]) -> dict[str, Any]:
     start: str = context["slot_start"]
     extra: dict[str, Any] = {
         "office_name": office.name,
+        "office_address": ", ".join(part for part in (office.address, office.city) if part),
         "procedure_name": procedure.name,
         "documents": [
             line.strip(" -•\t") for line in procedure.documents.splitlines() if line.strip(" -•\t")

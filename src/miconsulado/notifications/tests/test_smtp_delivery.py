@@ -37,7 +37,9 @@ def test_a_confirmation_arrives_in_spanish(smtp, slot, procedure):
         assert "09:00" in body and "hora local de Los Angeles" in body  # the office's clock, said so
         assert "Acta de nacimiento" in body and "145.00 USD" in body
         assert "Llegue 15 minutos antes" in body
+    assert "2401 W. 6th St., Los Angeles" in text
     assert html.lstrip().startswith("<!DOCTYPE html>") and '<html lang="es">' in html
+    assert f"<title>Cita confirmada {appointment.code}</title>" in html
     message.refresh_from_db()
     assert message.state == MessageState.SENT and message.sent_at is not None and message.attempts == 1
     assert message.provider_message_id == "250 2.0.0 Ok: queued as Q1"
