@@ -92,6 +92,15 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_its_message_in
     port = smtp_port(smtp)
 
     worker = start_worker(port, batch=False)
+    try:
+        run_kill_and_restart(worker, smtp, port)
+    finally:
+        if worker.poll() is None:  # a failed assertion must leave no worker behind
+            worker.kill()
+            worker.wait()
+
+
+def run_kill_and_restart(worker: subprocess.Popen[bytes], smtp, port: int) -> None:
     deadline = time.monotonic() + 120
     while len(smtp.received) < MESSAGES // 3:
         assert worker.poll() is None, "the worker stopped by itself"
@@ -106,8 +115,13 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_its_message_in
     # The sweep, once the timeout has passed, then the worker again until the queue is empty.
     later = timezone.now() + dt.timedelta(hours=1)
     requeue_stale_messages.call(later.isoformat())
-    worker = start_worker(port, batch=True)
-    assert worker.wait(timeout=300) == 0
+    again = start_worker(port, batch=True)
+    try:
+        assert again.wait(timeout=300) == 0
+    finally:
+        if again.poll() is None:
+            again.kill()
+            again.wait()
 
     assert set(Message.objects.values_list("state", flat=True)) == {MessageState.SENT}
     arrivals = Counter(m["Message-ID"] for m in smtp.received)
