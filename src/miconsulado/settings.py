@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from miconsulado.notifications.email_url import email_settings
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("MICONSULADO_VAR_DIR", PROJECT_DIR / "var"))
@@ -167,6 +169,27 @@ TASKS = {
     }
 }
 
+# --- E-mail (notifications) ------------------------------------------------------------------
+# MICONSULADO_EMAIL_URL chooses the transport (notifications/email_url.py): smtp://, smtp+tls://
+# (STARTTLS), smtps:// (TLS) or file://PATH (one .eml per message). Under DEBUG the default is
+# files under var/mail/, so a newcomer can open what was sent; otherwise an SMTP server on localhost.
+EMAIL_URL = os.environ.get(
+    "MICONSULADO_EMAIL_URL", f"file://{VAR_DIR / 'mail'}" if DEBUG else "smtp://localhost:25"
+)
+_email = email_settings(EMAIL_URL, base_dir=PROJECT_DIR)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("MICONSULADO_EMAIL_FROM", "Mi Consulado <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_REPLY_TO = [a.strip() for a in os.environ.get("MICONSULADO_EMAIL_REPLY_TO", "").split(",") if a.strip()]
+
 # --- Login throttling (django-axes) -----------------------------------------------------------
 # Each wrong password costs ~0.7 s of hashing and guesses would be unlimited: after
 # LOGIN_FAILURE_LIMIT failures of one username from one address, that pair is refused for the
@@ -284,4 +307,10 @@ MICONSULADO: dict[str, Any] = {
     # Requests come through our nginx: the client's address is X-Forwarded-For's last entry, not
     # REMOTE_ADDR (empty on granian's unix socket).
     "BEHIND_PROXY": BEHIND_PROXY,
+    # Notifications' outbox (notifications/tasks.py): a message that fails for a passing reason is
+    # tried again after 1, 2, 4 … times the first delay (at most an hour apart), up to the limit;
+    # one left in "sending" longer than the timeout (its worker died) is sent again by the sweep.
+    "MESSAGE_MAX_ATTEMPTS": env_int("MICONSULADO_MESSAGE_MAX_ATTEMPTS", 8),
+    "MESSAGE_RETRY_SECONDS": env_int("MICONSULADO_MESSAGE_RETRY_SECONDS", 60),
+    "MESSAGE_SENDING_TIMEOUT_SECONDS": env_int("MICONSULADO_MESSAGE_SENDING_TIMEOUT_SECONDS", 600),
 }

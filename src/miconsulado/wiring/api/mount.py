@@ -10,6 +10,7 @@ from ninja import Router
 
 from miconsulado.booking.api import router as booking_router
 from miconsulado.catalog.api import router as catalog_router
+from miconsulado.notifications.api import router as notifications_router
 from miconsulado.scheduling.api import router as scheduling_router
 from miconsulado.wiring.api import errors
 from miconsulado.wiring.api.openapi import JsonErrorsAPI
@@ -33,6 +34,7 @@ errors.install(api)
 api.add_router("", catalog_router)
 api.add_router("", scheduling_router)
 api.add_router("", booking_router)
+api.add_router("", notifications_router)
 
 # Mounted last: a URL under /api/v1/ that matches no operation gets the JSON 404, not Django's page.
 fallback = Router()

@@ -17,6 +17,8 @@ ENDPOINTS = {
     ("get", "/api/v1/appointments/{code}"),
     ("post", "/api/v1/appointments/{code}/cancel"),
     ("post", "/api/v1/appointments/{code}/reschedule"),
+    ("get", "/api/v1/appointments/{code}/receipt.pdf"),
+    ("get", "/api/v1/appointments/{code}/calendar.ics"),
 }
 
 

@@ -6,4 +6,4 @@ def test_once_enqueues_the_sweep_and_the_daily_generation(db):
     default_task_backend.clear()
     call_command("run_scheduler", "--once", stdout=open("/dev/null", "w"))  # noqa: SIM115
     names = sorted(r.task.name for r in default_task_backend.results)
-    assert names == ["generate_slots_task", "release_expired_holds"]
+    assert names == ["generate_slots_task", "release_expired_holds", "requeue_stale_messages"]

@@ -15,11 +15,15 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from miconsulado.booking.tasks import release_expired_holds
+from miconsulado.notifications.tasks import requeue_stale_messages
 from miconsulado.scheduling.tasks import generate_slots_task
 
 
 class Command(BaseCommand):
-    help = "Enqueue periodic tasks: the expired-hold sweep every minute, slot generation once a day."
+    help = (
+        "Enqueue periodic tasks: the expired-hold sweep and the stale-message sweep every minute, "
+        "slot generation once a day."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--interval", type=int, default=60, help="Seconds between sweeps (default 60).")
@@ -37,6 +41,7 @@ class Command(BaseCommand):
         generated_on: dt.date | None = None
         while not stopping:
             release_expired_holds.enqueue()
+            requeue_stale_messages.enqueue()  # messages whose worker died (notifications.tasks)
             today = timezone.now().date()
             if generated_on != today:
                 # Extends every office's horizon by the day that has just opened.
