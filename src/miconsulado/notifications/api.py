@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 from ninja import Query, Router
 
 from miconsulado.accounts.auth import OptionalTokenAuth, caller
@@ -33,8 +32,9 @@ def _binary(media_type: str, description: str) -> dict[str, Any]:
     return {"security": [{}], "responses": {200: {"description": description, "content": content}}}
 
 
-def _language(lang: str | None) -> str:
-    return lang or ("en" if (translation.get_language() or "").startswith("en") else "es")
+def _language(lang: str | None, appointment: Appointment) -> str:
+    """`?lang=` when asked, else the language the appointment was booked in."""
+    return lang or appointment.language
 
 
 def _file(content: bytes, *, content_type: str, filename: str, disposition: str) -> HttpResponse:
@@ -67,7 +67,7 @@ def appointment_receipt_pdf(
     as a wrong code; staff and agent tokens may omit the CURP."""
     appointment = _look_up(request, code, curp)
     return _file(
-        appointment_receipt(appointment, language=_language(lang)),
+        appointment_receipt(appointment, language=_language(lang, appointment)),
         content_type="application/pdf",
         filename=receipt_filename(appointment),
         disposition="inline",
@@ -88,7 +88,7 @@ def appointment_calendar_ics(
     appointment, so a rescheduled one updates the entry and a cancelled one removes it."""
     appointment = _look_up(request, code, curp)
     return _file(
-        appointment_calendar(appointment, language=_language(lang)),
+        appointment_calendar(appointment, language=_language(lang, appointment)),
         content_type=f"text/calendar; charset=utf-8; method={calendar_method(appointment)}",
         filename=calendar_filename(appointment),
         disposition="attachment",

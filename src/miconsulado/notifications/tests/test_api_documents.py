@@ -7,6 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from miconsulado.accounts.models import Role
+from miconsulado.booking.models import Appointment
 from miconsulado.booking.tests.api_support import bearer, get
 from miconsulado.notifications.tests.conftest import book_at
 from miconsulado.notifications.tests.pdf_support import pdf_text, qr_codes
@@ -55,7 +56,8 @@ def test_the_calendar_file(client, booked):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"HTTP_ACCEPT_LANGUAGE": "en"}, "Arrive 15 minutes early."),
+        # The appointment's language (Spanish here), not the browser's of whoever downloads it.
+        ({"HTTP_ACCEPT_LANGUAGE": "en"}, "Llegue 15 minutos antes."),
         ({"lang": "en"}, "Arrive 15 minutes early."),
     ],
 )
@@ -71,7 +73,7 @@ def test_in_the_language_asked_for(client, booked, params, expected):
     assert expected in pdf_text(response.content)
     ics = client.get(url(appointment.code, "calendar.ics"), {"curp": person.curp, **query}, **headers)
     (event,) = Calendar.from_ical(ics.content).events
-    assert "Arrive 15 minutes early." in str(event["description"])
+    assert expected.rstrip(".") in str(event["description"])
 
 
 def test_an_unknown_language_is_422(client, booked):
@@ -121,3 +123,12 @@ def test_the_schema_documents_binary_answers(client):
         responses = paths[path]["get"]["responses"]
         assert responses["200"]["content"] == {media_type: {"schema": {"type": "string", "format": "binary"}}}
         assert {"401", "404", "422"} <= set(responses)
+
+
+def test_in_the_appointments_language_by_default(client, booked):
+    appointment, person = booked
+    Appointment.objects.filter(pk=appointment.pk).update(language="en")
+    response = client.get(
+        url(appointment.code, "receipt.pdf"), {"curp": person.curp}, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert "Arrive 15 minutes early." in pdf_text(response.content)
