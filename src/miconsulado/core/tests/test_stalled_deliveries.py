@@ -4,6 +4,7 @@ in the queue and delivered by the next worker; a delivery still young, and other
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -68,10 +69,12 @@ def test_a_delivery_whose_worker_died_is_delivered_again_and_nothing_else_is_tou
 
 @override_settings(TASKS=DB_TASKS)
 @pytest.mark.django_db(transaction=True)
-def test_the_timeout_is_a_setting_and_the_task_runs_the_sweep(settings):
-    settings.MICONSULADO = {**settings.MICONSULADO, "EVENT_DELIVERY_TIMEOUT_SECONDS": 60}
+def test_the_timeout_is_a_setting_and_the_task_runs_the_sweep():
+    # Not pytest-django's `settings` fixture: inside override_settings its restore would leave TASKS
+    # changed for the tests after this one.
     row = running_since(announced(3), minutes=2)
-    assert tasks.requeue_stalled_deliveries.call() == 1
+    with override_settings(MICONSULADO={**settings.MICONSULADO, "EVENT_DELIVERY_TIMEOUT_SECONDS": 60}):
+        assert tasks.requeue_stalled_deliveries.call() == 1
     row.refresh_from_db()
     assert row.status == "READY"
 
