@@ -313,4 +313,7 @@ MICONSULADO: dict[str, Any] = {
     "MESSAGE_MAX_ATTEMPTS": env_int("MICONSULADO_MESSAGE_MAX_ATTEMPTS", 8),
     "MESSAGE_RETRY_SECONDS": env_int("MICONSULADO_MESSAGE_RETRY_SECONDS", 60),
     "MESSAGE_SENDING_TIMEOUT_SECONDS": env_int("MICONSULADO_MESSAGE_SENDING_TIMEOUT_SECONDS", 600),
+    # An event's delivery task (core/events.py) RUNNING longer than this lost its worker: the sweep
+    # puts it back in the queue. Deliveries take well under a second.
+    "EVENT_DELIVERY_TIMEOUT_SECONDS": env_int("MICONSULADO_EVENT_DELIVERY_TIMEOUT_SECONDS", 600),
 }

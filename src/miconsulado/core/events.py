@@ -25,6 +25,11 @@ transaction. A receiver that raises does not stop the others: it alone is delive
 (after 1, 2, 4 … minutes, MAX_ATTEMPTS in all), then given up with an error in the log. Delivery is
 at least once: a receiver may see the same event again (a retry, a worker that died after running
 it), so receivers must be idempotent.
+
+A worker killed while it delivers (SIGKILL, the machine gone) leaves the task's row RUNNING, and
+django-tasks-db never runs such a row again. `requeue_stalled_deliveries` (every minute, from
+run_scheduler) puts delivery rows RUNNING for longer than EVENT_DELIVERY_TIMEOUT_SECONDS back to
+READY, and a worker delivers the event again.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
@@ -146,3 +152,28 @@ def _failed(name: str, payload: dict[str, Any], path: str, attempt: int) -> None
     )
     run_after = timezone.now() + FIRST_RETRY * 2 ** (attempt - 1)
     _deliver_task().using(run_after=run_after).enqueue(name, payload, [path], attempt + 1)
+
+
+def requeue_stalled_deliveries(
+    *, older_than: dt.timedelta | None = None, now: dt.datetime | None = None
+) -> int:
+    """Put back to READY the delivery rows RUNNING for longer than `older_than` (default the setting
+    EVENT_DELIVERY_TIMEOUT_SECONDS): their worker died, and django-tasks-db would never run them
+    again. A worker then runs the row's receivers again: harmless, receivers are idempotent (delivery
+    is at least once); a worker that was only slow, not dead, gets its event delivered twice at worst.
+    Returns how many rows were put back. One conditional UPDATE: two schedulers sweeping at once put
+    each row back once, and a row claimed again meanwhile is RUNNING since now, not stalled."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult  # not at import: the model needs the app registry
+
+    if older_than is None:
+        older_than = dt.timedelta(seconds=int(settings.MICONSULADO["EVENT_DELIVERY_TIMEOUT_SECONDS"]))
+    if older_than <= dt.timedelta(0):
+        raise ValueError(f"older_than must be positive, not {older_than}")
+    since = (now or timezone.now()) - older_than
+    count = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, task_path=_deliver_task().module_path, started_at__lt=since
+    ).update(status=TaskResultStatus.READY, started_at=None)
+    if count:
+        logger.warning("%s event delivery(ies) queued again after their worker stopped", count)
+    return count

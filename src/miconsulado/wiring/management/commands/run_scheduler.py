@@ -15,13 +15,14 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from miconsulado.booking.tasks import release_expired_holds
+from miconsulado.core.tasks import requeue_stalled_deliveries
 from miconsulado.notifications.tasks import requeue_stale_messages
 from miconsulado.scheduling.tasks import generate_slots_task
 
 
 class Command(BaseCommand):
     help = (
-        "Enqueue periodic tasks: the expired-hold sweep and the stale-message sweep every minute, "
+        "Enqueue periodic tasks: the expired-hold, stalled-delivery and stale-message sweeps every minute, "
         "slot generation once a day."
     )
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         generated_on: dt.date | None = None
         while not stopping:
             release_expired_holds.enqueue()
+            requeue_stalled_deliveries.enqueue()  # event deliveries whose worker died (core.events)
             requeue_stale_messages.enqueue()  # messages whose worker died (notifications.tasks)
             today = timezone.now().date()
             if generated_on != today:
