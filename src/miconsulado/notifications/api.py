@@ -2,7 +2,7 @@
 
 Whoever may look the appointment up may have them (booking.requests.look_up: the code and a CURP in
 it, or a staff or agent token; a wrong CURP is the same 404 as a wrong code). Written in `lang`, else
-in the request's language (Accept-Language).
+in the appointment's language.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _look_up(request: HttpRequest, code: str, curp: str | None) -> Appointment:
     return requests.look_up(caller=caller(request), code=code, curp=curp)
 
 
-LANG = Query(None, description="es o en; por omisión, el idioma de Accept-Language.")
+LANG = Query(None, description="es o en; por omisión, el idioma de la cita.")
 
 
 @router.get(

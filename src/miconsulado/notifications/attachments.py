@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from miconsulado.notifications.calendar import appointment_calendar
+from miconsulado.notifications.calendar import appointment_calendar, calendar_filename
 from miconsulado.notifications.models import Message, MessageChannel, MessageKind
-from miconsulado.notifications.receipt import appointment_receipt
+from miconsulado.notifications.receipt import appointment_receipt, receipt_filename
 
 
 class Attachment(NamedTuple):
@@ -29,12 +29,12 @@ def attachments_for(message: Message) -> list[Attachment]:
     language = message.language or "es"
     files = [
         Attachment(
-            f"cita-{appointment.code}.ics",
+            calendar_filename(appointment),
             appointment_calendar(appointment, language=language),
             "text/calendar",
         )
     ]
     if message.kind != MessageKind.CANCELLED:
         receipt = appointment_receipt(appointment, language=language)
-        files.insert(0, Attachment(f"acuse-{appointment.code}.pdf", receipt, "application/pdf"))
+        files.insert(0, Attachment(receipt_filename(appointment), receipt, "application/pdf"))
     return files

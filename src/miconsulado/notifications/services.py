@@ -30,9 +30,8 @@ def new_message_id() -> str:
 
 
 def appointment_language(appointment: Appointment) -> str:
-    """The language the appointment was booked in; Spanish until appointments record one."""
-    language = getattr(appointment, "language", "") or settings.LANGUAGE_CODE
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    """The language the appointment was booked in (es or en: booking checks it)."""
+    return appointment.language
 
 
 def email_recipients(appointment: Appointment) -> list[str]:
