@@ -54,13 +54,14 @@ def queue_appointment_emails(
     if appointment is None:
         return []
     language = appointment_language(appointment)
+    # One text for every recipient: rendered once, not per address.
+    context = _context(appointment, facts, language)
+    rendered = render(kind.value, language=language, context=context)
     written = []
     for address in email_recipients(appointment):
         key = f"{kind.value}:{code}:{version}:email:{address.lower()}"
         if Message.objects.filter(dedup_key=key).exists():
             continue  # the event again: its message is written already
-        context = _context(appointment, facts, language)
-        rendered = render(kind.value, language=language, context=context)
         message = Message(
             kind=kind,
             channel=MessageChannel.EMAIL,
