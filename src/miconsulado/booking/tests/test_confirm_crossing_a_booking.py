@@ -19,6 +19,7 @@ from django.db import connection
 from miconsulado.booking import services
 from miconsulado.booking.errors import CurpAlreadyBooked
 from miconsulado.booking.models import Applicant
+from miconsulado.booking.tests.lock_support import WAIT, waiting_on_locks
 from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
 from miconsulado.testing import applicant, make_office, make_procedure, make_slot, make_window
@@ -27,17 +28,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="rows locked by concurrent writers"),
     pytest.mark.django_db(transaction=True),
 ]
-
-WAIT = 20  # seconds; PostgreSQL finds a deadlock after its deadlock_timeout (1 s by default)
-
-
-def _waiting_on_locks() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
 
 
 def test_a_confirmation_crossing_a_booking_of_its_person_is_refused_cleanly(settings, monkeypatch):
@@ -88,7 +78,7 @@ def test_a_confirmation_crossing_a_booking_of_its_person_is_refused_cleanly(sett
         booked = booking.submit(book)
         confirmed = confirming.submit(confirm)
         deadline = time.monotonic() + WAIT
-        while _waiting_on_locks() < 1:  # the confirmation waits for the booking's CURP
+        while waiting_on_locks() < 1:  # the confirmation waits for the booking's CURP
             assert time.monotonic() < deadline, "the confirmation never waited on the booking"
             time.sleep(0.02)
         go_on.set()

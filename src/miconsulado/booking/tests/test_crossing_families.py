@@ -22,6 +22,7 @@ from miconsulado.booking import services
 from miconsulado.booking.errors import CurpAlreadyBooked
 from miconsulado.booking.models import Applicant, Appointment, AppointmentStatus
 from miconsulado.booking.tests.api_support import person
+from miconsulado.booking.tests.lock_support import WAIT, waiting_on_locks
 from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
 from miconsulado.testing import applicant, make_office, make_procedure, make_slot, make_window
@@ -31,8 +32,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-WAIT = 20  # seconds; PostgreSQL finds a deadlock after its deadlock_timeout (1 s by default)
-
 
 @pytest.fixture
 def family_setup():
@@ -40,15 +39,6 @@ def family_setup():
     procedure = make_procedure("crossing-proc", max_persons=4)
     window = make_window(office, [procedure], desks=4)
     return procedure, [make_slot(window, capacity=4) for _ in range(3)]
-
-
-def _waiting_on_locks() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
 
 
 def _crossing(procedure, slot, curps, attempts):
@@ -102,7 +92,7 @@ def _crossing(procedure, slot, curps, attempts):
         holder = pool.submit(third)
         futures = [pool.submit(attempt, fn) for fn in attempts]
         deadline = time.monotonic() + WAIT
-        while _waiting_on_locks() < len(attempts):
+        while waiting_on_locks() < len(attempts):
             assert time.monotonic() < deadline, "the bookings never waited on the third transaction"
             time.sleep(0.02)
         release.set()
