@@ -72,6 +72,8 @@ class TwilioSms:
     server); by default twilio's own, with a timeout so that a hung connection is a retry."""
 
     LOOKUP_LIMIT = 50  # the recipient's latest messages examined by find_sent
+    # Twilio's times are whole seconds, and its clock is not ours.
+    CLOCK_SLACK = dt.timedelta(seconds=60)
 
     def __init__(
         self,
@@ -106,12 +108,12 @@ class TwilioSms:
         """The SID of a message with this row's text sent to its number since the row was written,
         if any. Twilio keeps no reference of ours on a message, so the text, the number and the time
         identify it; a copy made by the admin's "send again" is a newer row, and its lookup does not
-        see the original's message (sent before the copy existed)."""
+        see the original's message (sent before the copy existed, unless within CLOCK_SLACK)."""
         with _twilio_errors():
             recent = self.client.messages.list(to=sms.to, limit=self.LOOKUP_LIMIT)
         for message in recent:
             created = message.date_created
-            if message.body == sms.body and (created is None or created >= sms.not_before):
+            if message.body == sms.body and (created is None or created >= sms.not_before - self.CLOCK_SLACK):
                 if message.status not in ("failed", "canceled"):
                     return str(message.sid)
         return None
