@@ -94,9 +94,7 @@ class MessageAdmin(OfficeScopedAdmin):
         results, duplicates = super().get_search_results(request, queryset, search_term)
         digits = re.sub(r"\D", "", search_term)
         if len(digits) >= 7 and re.fullmatch(r"[\d\s()+.\-]+", search_term.strip()):
-            results = results | queryset.filter(
-                channel=MessageChannel.SMS, recipient__endswith=digits[-10:]
-            )
+            results = results | queryset.filter(channel=MessageChannel.SMS, recipient__endswith=digits[-10:])
         return results, duplicates
 
     @admin.display(description=_("HTML"))

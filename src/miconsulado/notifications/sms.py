@@ -113,9 +113,9 @@ class TwilioSms:
             recent = self.client.messages.list(to=sms.to, limit=self.LOOKUP_LIMIT)
         for message in recent:
             created = message.date_created
-            if message.body == sms.body and (created is None or created >= sms.not_before - self.CLOCK_SLACK):
-                if message.status not in ("failed", "canceled"):
-                    return str(message.sid)
+            recent_enough = created is None or created >= sms.not_before - self.CLOCK_SLACK
+            if message.body == sms.body and recent_enough and message.status not in ("failed", "canceled"):
+                return str(message.sid)
         return None
 
 
@@ -125,9 +125,9 @@ class _twilio_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         if exc is None:
-            return False
+            return
         import requests
         from twilio.base.exceptions import TwilioRestException
 
@@ -138,7 +138,6 @@ class _twilio_errors:
             raise PermanentSmsError(reason) from exc
         if isinstance(exc, requests.RequestException | OSError):
             raise TemporarySmsError(f"{type(exc).__name__}: {exc}") from exc
-        return False
 
 
 # --- Files (make run) -----------------------------------------------------------------------------

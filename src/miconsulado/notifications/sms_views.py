@@ -41,9 +41,7 @@ def signed_by_twilio(request: HttpRequest) -> bool:
         return False
     # Behind the proxy the URL Twilio signed is the public one, not what this process sees.
     url = (
-        settings.PUBLIC_URL + request.get_full_path()
-        if settings.PUBLIC_URL
-        else request.build_absolute_uri()
+        settings.PUBLIC_URL + request.get_full_path() if settings.PUBLIC_URL else request.build_absolute_uri()
     )
     try:
         return bool(RequestValidator(token).validate(url, request.POST, signature))

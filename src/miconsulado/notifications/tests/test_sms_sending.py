@@ -23,7 +23,6 @@ from miconsulado.notifications.tests.twilio_support import (
     SENDER,
     LocalTwilioHttpClient,
     Reply,
-    twilio_api,  # noqa: F401  # the fixture
 )
 from miconsulado.testing import applicant, make_slot
 
@@ -215,7 +214,9 @@ def test_a_worker_killed_after_handing_over_is_not_repeated_by_the_sweep(twilio,
 
 
 def test_files_in_the_demo_one_readable_file_per_message(slot, procedure, tmp_path: Path):
-    with override_settings(SMS_BACKEND="file", SMS_FILE_PATH=str(tmp_path), PUBLIC_URL="http://127.0.0.1:8000"):
+    with override_settings(
+        SMS_BACKEND="file", SMS_FILE_PATH=str(tmp_path), PUBLIC_URL="http://127.0.0.1:8000"
+    ):
         book(slot, procedure, applicant(phone=PHONE))
         deliver_announced()
         assert MessageState.SENT in send_queued()

@@ -17,9 +17,7 @@ SID = "SM" + "a" * 32
 
 @pytest.fixture(autouse=True)
 def configured():
-    with override_settings(
-        TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_ACCOUNT_SID=ACCOUNT_SID, PUBLIC_URL=PUBLIC
-    ):
+    with override_settings(TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_ACCOUNT_SID=ACCOUNT_SID, PUBLIC_URL=PUBLIC):
         yield
 
 
@@ -83,7 +81,9 @@ def test_a_report_before_the_worker_recorded_the_sid_finds_the_row_by_the_url(cl
 
 
 def test_a_message_taken_for_failed_that_was_delivered_is_sent(client, row):
-    Message.objects.filter(pk=row.pk).update(state=MessageState.QUEUED, sent_at=None, last_error="ReadTimeout")
+    Message.objects.filter(pk=row.pk).update(
+        state=MessageState.QUEUED, sent_at=None, last_error="ReadTimeout"
+    )
     report(client, base("delivered"))
     row.refresh_from_db()
     assert (row.state, row.last_error) == ("sent", "") and row.sent_at is not None

@@ -88,7 +88,12 @@ def test_the_text_says_code_office_local_time_and_link_in_the_appointments_langu
         "Mi Consulado: cita ACDE-3479 confirmada, Consulado General de México en Los Angeles, "
         "jue 3 dic 2026 09:00 hora local. https://citas.example/c/ACDE3479"
     )
-    assert en.startswith("Mi Consulado: booking ACDE-3479 confirmed, Consulate General of Mexico in Los Angeles, ") and "Thu Dec 3 2026 09:00" in en
+    assert (
+        en.startswith(
+            "Mi Consulado: booking ACDE-3479 confirmed, Consulate General of Mexico in Los Angeles, "
+        )
+        and "Thu Dec 3 2026 09:00" in en
+    )
     assert "local time." in en and en.endswith("https://citas.example/c/ACDE3479")
     assert "cancelada" in cancelled and cancelled.endswith("https://citas.example/")
 

@@ -15,7 +15,6 @@ from miconsulado.notifications.tests.twilio_support import (
     SENDER,
     LocalTwilioHttpClient,
     Reply,
-    twilio_api,  # noqa: F401  # the fixture
 )
 
 
@@ -78,9 +77,7 @@ def test_an_invalid_or_unreachable_number_is_a_permanent_failure_with_twilios_re
     assert not twilio_api.messages
 
 
-@pytest.mark.parametrize(
-    ("status", "code"), [(500, 20500), (503, 20503), (429, 20429), (401, 20003)]
-)
+@pytest.mark.parametrize(("status", "code"), [(500, 20500), (503, 20503), (429, 20429), (401, 20003)])
 def test_provider_errors_rate_limits_and_refused_credentials_are_temporary(twilio_api, status, code):
     twilio_api.script["+12135550100"] = [Reply(status=status, code=code, message="try later")]
     with pytest.raises(TemporarySmsError) as raised:

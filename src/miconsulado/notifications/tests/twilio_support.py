@@ -24,7 +24,7 @@ import pytest
 from twilio.http.http_client import TwilioHttpClient
 
 ACCOUNT_SID = "AC" + "0" * 32
-AUTH_TOKEN = "test-auth-token-0123456789abcdef"  # noqa: S105
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 SENDER = "+14243090009"
 
 
@@ -132,7 +132,9 @@ class LocalTwilioHttpClient(TwilioHttpClient):
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         assert url.startswith("https://api.twilio.com/"), url
-        return super().request(method, self.base + url.removeprefix("https://api.twilio.com"), *args, **kwargs)
+        return super().request(
+            method, self.base + url.removeprefix("https://api.twilio.com"), *args, **kwargs
+        )
 
 
 @pytest.fixture
