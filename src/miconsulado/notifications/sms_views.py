@@ -10,6 +10,7 @@ message we do not know, or with a status we do not know, is answered 204 and ign
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +30,7 @@ DELIVERED = frozenset({"delivered", "read"})
 NOT_DELIVERED = frozenset({"undelivered", "failed", "canceled"})
 FINAL = DELIVERED | NOT_DELIVERED
 UNDER_WAY = frozenset({"accepted", "scheduled", "queued", "sending", "sent"})
+SID = re.compile(r"(SM|MM)[0-9a-f]{32}", re.ASCII)
 
 
 def signed_by_twilio(request: HttpRequest) -> bool:
@@ -55,9 +57,10 @@ def signed_by_twilio(request: HttpRequest) -> bool:
 def status_callback(request: HttpRequest) -> HttpResponse:
     if not signed_by_twilio(request):
         return HttpResponseForbidden("invalid signature")
-    sid = request.POST.get("MessageSid", "")[:200]
+    sid = request.POST.get("MessageSid", "")
     status = (request.POST.get("MessageStatus") or request.POST.get("SmsStatus") or "").lower()
-    if not sid or status not in FINAL | UNDER_WAY:
+    # Only what Twilio sends is looked at or stored (PostgreSQL refuses a NUL in a text, say).
+    if not SID.fullmatch(sid) or status not in FINAL | UNDER_WAY:
         return HttpResponse(status=204)
     account = request.POST.get("AccountSid", "")
     if settings.TWILIO_ACCOUNT_SID and account and account != settings.TWILIO_ACCOUNT_SID:
@@ -65,7 +68,7 @@ def status_callback(request: HttpRequest) -> HttpResponse:
     record_status(
         sid=sid,
         status=status,
-        error_code=request.POST.get("ErrorCode", "")[:20],
+        error_code=error_code if (error_code := request.POST.get("ErrorCode", "")).isdecimal() else "",
         row=request.GET.get("m", ""),
     )
     return HttpResponse(status=204)

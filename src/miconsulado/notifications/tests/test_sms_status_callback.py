@@ -73,6 +73,12 @@ def test_undelivered_fails_the_row_with_the_reason(client, row):
     assert row.provider_status == "undelivered"
 
 
+def test_an_error_code_that_is_not_a_number_is_left_out(client, row):
+    assert report(client, base("failed", ErrorCode="30003\x00<b>")).status_code == 204
+    row.refresh_from_db()
+    assert (row.state, row.last_error) == ("failed", "Twilio: failed")
+
+
 def test_a_report_before_the_worker_recorded_the_sid_finds_the_row_by_the_url(client, row):
     Message.objects.filter(pk=row.pk).update(state=MessageState.SENDING, provider_message_id="", sent_at=None)
     report(client, base("failed", ErrorCode="30006"), path=f"/notifications/sms/status?m={row.pk}")
@@ -141,6 +147,8 @@ def test_without_a_public_url_the_request_url_is_the_signed_one(client, row):
         {"MessageSid": SID * 20, "MessageStatus": "failed"},
         {"MessageSid": SID, "MessageStatus": "failed", "AccountSid": "AC" + "9" * 32},
         {"MessageSid": "\x00\ud7ff😀", "MessageStatus": "delivered"},
+        {"MessageSid": SID + "\x00", "MessageStatus": "failed"},
+        {"MessageSid": SID.upper(), "MessageStatus": "failed"},
     ],
 )
 def test_unknown_or_garbled_reports_are_harmless(client, row, params):
