@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from miconsulado.notifications.email_url import email_settings
+from miconsulado.notifications.sms import check_settings as check_sms_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -189,6 +190,24 @@ EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("MICONSULADO_EMAIL_FROM", "Mi Consulado <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_REPLY_TO = [a.strip() for a in os.environ.get("MICONSULADO_EMAIL_REPLY_TO", "").split(",") if a.strip()]
+
+# --- SMS (notifications) -----------------------------------------------------------------------
+# MICONSULADO_SMS_BACKEND chooses the transport (notifications/sms.py): twilio, file (one text file
+# per message under var/sms/), memory (tests) or off (no SMS rows are written). By default: Twilio
+# when TWILIO_ACCOUNT_SID is set, else files under DEBUG, else off. A Twilio configuration missing
+# its token or sender stops start-up. MICONSULADO_PUBLIC_URL is where the public reaches this site
+# (https://citas.example.org, no trailing slash): the links in SMS and Twilio's status callbacks.
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+SMS_FROM = os.environ.get("MICONSULADO_SMS_FROM", "")
+SMS_BACKEND = os.environ.get("MICONSULADO_SMS_BACKEND", "").strip().lower() or (
+    "twilio" if TWILIO_ACCOUNT_SID else "file" if DEBUG else "off"
+)
+SMS_FILE_PATH = os.environ.get("MICONSULADO_SMS_DIR", str(VAR_DIR / "sms"))
+PUBLIC_URL = os.environ.get("MICONSULADO_PUBLIC_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+check_sms_settings(
+    backend=SMS_BACKEND, account_sid=TWILIO_ACCOUNT_SID, auth_token=TWILIO_AUTH_TOKEN, sender=SMS_FROM
+)
 
 # --- Login throttling (django-axes) -----------------------------------------------------------
 # Each wrong password costs ~0.7 s of hashing and guesses would be unlimited: after

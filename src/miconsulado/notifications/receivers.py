@@ -9,13 +9,16 @@ from __future__ import annotations
 from miconsulado.booking.events import AppointmentCancelled, AppointmentConfirmed, AppointmentRescheduled
 from miconsulado.core.events import receiver
 from miconsulado.notifications.models import MessageKind
-from miconsulado.notifications.services import queue_appointment_emails
+from miconsulado.notifications.services import queue_appointment_emails, queue_appointment_sms
 
 
 @receiver(AppointmentConfirmed)
 def confirmation_emails(event: AppointmentConfirmed) -> None:
     # An appointment is confirmed once: its code and slot name the change.
     queue_appointment_emails(
+        kind=MessageKind.CONFIRMED, code=event.appointment, version=str(event.slot), facts=event.payload()
+    )
+    queue_appointment_sms(
         kind=MessageKind.CONFIRMED, code=event.appointment, version=str(event.slot), facts=event.payload()
     )
 
@@ -26,6 +29,9 @@ def cancellation_emails(event: AppointmentCancelled) -> None:
     queue_appointment_emails(
         kind=MessageKind.CANCELLED, code=event.appointment, version=str(event.slot), facts=event.payload()
     )
+    queue_appointment_sms(
+        kind=MessageKind.CANCELLED, code=event.appointment, version=str(event.slot), facts=event.payload()
+    )
 
 
 @receiver(AppointmentRescheduled)
@@ -33,6 +39,12 @@ def reschedule_emails(event: AppointmentRescheduled) -> None:
     # A move is named by where from and where to (the event carries no version of the appointment:
     # the very same move made twice, A→B, back, A→B, is told once).
     queue_appointment_emails(
+        kind=MessageKind.RESCHEDULED,
+        code=event.appointment,
+        version=f"{event.previous_slot}-{event.slot}",
+        facts=event.payload(),
+    )
+    queue_appointment_sms(
         kind=MessageKind.RESCHEDULED,
         code=event.appointment,
         version=f"{event.previous_slot}-{event.slot}",

@@ -150,3 +150,48 @@ def send_again(messages: Iterable[Message]) -> list[Message]:
                 queue_send(copy)
                 copies.append(copy)
     return copies
+
+
+def sms_recipients(appointment: Appointment) -> list[str]:
+    """Every distinct phone number (E.164, as booking stores it) among the appointment's people."""
+    phones = appointment.applicants.order_by("position").values_list("phone", flat=True)
+    return list(dict.fromkeys(p for p in phones if p))
+
+
+def queue_appointment_sms(
+    *, kind: MessageKind, code: str, version: str, facts: dict[str, Any]
+) -> list[Message]:
+    """As queue_appointment_emails, for the SMS of the appointment's phone numbers (none when SMS are
+    off). Key `<kind>:<code>:<version>:sms:<phone>`."""
+    from miconsulado.notifications.sms import sms_enabled
+    from miconsulado.notifications.sms_text import render_sms
+
+    if not sms_enabled():
+        return []
+    appointment = Appointment.objects.select_related("office", "procedure").filter(code=code).first()
+    if appointment is None:
+        return []
+    language = appointment_language(appointment)
+    context = _context(appointment, facts, language)
+    text = render_sms(kind.value, language=language, context=context)
+    written = []
+    for phone in sms_recipients(appointment):
+        key = f"{kind.value}:{code}:{version}:sms:{phone}"
+        if Message.objects.filter(dedup_key=key).exists():
+            continue
+        message = Message(
+            kind=kind,
+            channel=MessageChannel.SMS,
+            recipient=phone,
+            language=language,
+            appointment=appointment,
+            office=context["office"],
+            dedup_key=key,
+            message_id=new_message_id(),  # the row's reference with the provider (and the file's name)
+            body_text=text,
+            next_attempt_at=timezone.now(),
+        )
+        if _insert_once(message):
+            queue_send(message)
+            written.append(message)
+    return written

@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from miconsulado.notifications import sms
 from miconsulado.notifications.attachments import attachments_for
 from miconsulado.notifications.models import Message, MessageChannel, MessageState
 from miconsulado.notifications.services import queue_send
@@ -67,6 +68,8 @@ def send_message(message_pk: int) -> str:
 
 def deliver(message: Message) -> str:
     """Hand the message to its transport; returns the provider's id for it."""
+    if message.channel == MessageChannel.SMS:
+        return deliver_sms(message)
     if message.channel != MessageChannel.EMAIL:
         raise PermanentFailure(f"no transport for channel {message.channel!r}")
     email = email_for(message)
@@ -74,6 +77,24 @@ def deliver(message: Message) -> str:
         if connection.send_messages([email]) != 1:
             raise PermanentFailure("the transport did not take the message")
     return str(getattr(email, "provider_message_id", "") or "")
+
+
+def deliver_sms(message: Message) -> str:
+    """Hand an SMS row to the configured provider. A row tried before (attempts > 1) may have been
+    handed over by a worker that died, or that timed out waiting for the answer: the provider is
+    asked first, and a message it already has is recorded instead of sent again (sms.py)."""
+    sms_provider = sms.provider()
+    outgoing = sms.OutgoingSms(
+        to=message.recipient,
+        body=message.body_text,
+        reference=message.message_id,
+        not_before=message.created_at,
+        status_callback=sms.status_callback_url(message.pk),
+    )
+    if message.attempts > 1 and (earlier := sms_provider.find_sent(outgoing)):
+        logger.info("message %s: already with the provider as %s, not sent again", message.pk, earlier)
+        return earlier
+    return sms_provider.send(outgoing)
 
 
 def email_for(message: Message) -> EmailMultiAlternatives:
@@ -95,8 +116,10 @@ def email_for(message: Message) -> EmailMultiAlternatives:
 
 def classify(exc: BaseException) -> tuple[bool, str]:
     """(permanent?, reason) of a failed send."""
-    if isinstance(exc, PermanentFailure):
+    if isinstance(exc, PermanentFailure | sms.PermanentSmsError):
         return True, str(exc)
+    if isinstance(exc, sms.TemporarySmsError):
+        return False, str(exc)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         reason = "; ".join(f"{addr}: {code} {_text(text)}" for addr, (code, text) in exc.recipients.items())
