@@ -2,8 +2,6 @@
 appointment that started, or whose slot the office no longer offers; a worker back after a long
 stop sends the latest reminder due, not every one in a burst."""
 
-import datetime as dt
-
 import pytest
 
 from miconsulado.booking import services
