@@ -310,7 +310,20 @@ LOGGING = {
     },
 }
 
+
 # --- Domain settings (the same for every office; each office's own rules are in scheduling) ----
+def env_hours(name: str, default: str) -> list[int]:
+    """'72,24' -> [72, 24]: whole positive hours, largest first, no repeats; '' -> none."""
+    raw = os.environ.get(name, default)
+    try:
+        hours = sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be whole hours separated by commas, not {raw!r}") from exc
+    if any(h <= 0 for h in hours):
+        raise ImproperlyConfigured(f"{name} must list positive hours, not {raw!r}")
+    return hours
+
+
 MICONSULADO: dict[str, Any] = {
     "HOLD_TTL_SECONDS": env_int("MICONSULADO_HOLD_TTL_SECONDS", 600),
     # Availability answers are cached this long under the office's version, which every change to
@@ -335,4 +348,6 @@ MICONSULADO: dict[str, Any] = {
     # An event's delivery task (core/events.py) RUNNING longer than this lost its worker: the sweep
     # puts it back in the queue. Deliveries take well under a second.
     "EVENT_DELIVERY_TIMEOUT_SECONDS": env_int("MICONSULADO_EVENT_DELIVERY_TIMEOUT_SECONDS", 600),
+    # Reminders by e-mail, these many hours before a confirmed appointment (notifications/reminders.py).
+    "REMINDER_HOURS": env_hours("MICONSULADO_REMINDER_HOURS", "72,24"),
 }

@@ -19,6 +19,8 @@ class MessageKind(models.TextChoices):
     CONFIRMED = "confirmed", _("Cita confirmada")
     CANCELLED = "cancelled", _("Cita cancelada")
     RESCHEDULED = "rescheduled", _("Cita reprogramada")
+    REMINDER = "reminder", _("Recordatorio de cita")
+    SLOT_CONFLICT = "slot_conflict", _("Horario ya no disponible")
 
 
 class MessageChannel(models.TextChoices):

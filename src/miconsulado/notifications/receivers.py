@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from miconsulado.booking.events import AppointmentCancelled, AppointmentConfirmed, AppointmentRescheduled
 from miconsulado.core.events import receiver
+from miconsulado.notifications.conflicts import queue_conflict_emails
 from miconsulado.notifications.models import MessageKind
 from miconsulado.notifications.services import queue_appointment_emails, queue_appointment_sms
+from miconsulado.notifications.reminders import plan_reminders
+from miconsulado.scheduling.events import SlotsInConflict
 
 
 @receiver(AppointmentConfirmed)
@@ -50,3 +53,31 @@ def reschedule_emails(event: AppointmentRescheduled) -> None:
         version=f"{event.previous_slot}-{event.slot}",
         facts=event.payload(),
     )
+
+
+# --- Reminders (notifications/reminders.py) ------------------------------------------------------
+# Each event only says "look again": the plan follows the appointment as it is now, so a late,
+# repeated or out-of-order delivery ends in the same rows.
+
+
+@receiver(AppointmentConfirmed)
+def schedule_reminders(event: AppointmentConfirmed) -> None:
+    plan_reminders(code=event.appointment)
+
+
+@receiver(AppointmentRescheduled)
+def move_reminders(event: AppointmentRescheduled) -> None:
+    plan_reminders(code=event.appointment)
+
+
+@receiver(AppointmentCancelled)
+def drop_reminders(event: AppointmentCancelled) -> None:
+    plan_reminders(code=event.appointment)
+
+
+# --- Slots a regenerated schedule no longer offers (notifications/conflicts.py) -------------------
+
+
+@receiver(SlotsInConflict)
+def conflict_emails(event: SlotsInConflict) -> None:
+    queue_conflict_emails(office_code=event.office, slots=event.slots)

@@ -20,6 +20,7 @@ from miconsulado.booking.models import Appointment
 from miconsulado.catalog.models import Office
 from miconsulado.core.outbox import enqueue_on_commit
 from miconsulado.notifications.compose import render
+from miconsulado.notifications.links import cancel_link_context
 from miconsulado.notifications.models import Message, MessageChannel, MessageKind, MessageState
 
 
@@ -45,17 +46,35 @@ def email_recipients(appointment: Appointment) -> list[str]:
 
 
 def queue_appointment_emails(
-    *, kind: MessageKind, code: str, version: str, facts: dict[str, Any]
+    *,
+    kind: MessageKind,
+    code: str,
+    version: str,
+    facts: dict[str, Any],
+    extra_context: dict[str, Any] | None = None,
 ) -> list[Message]:
     """Write (once) the e-mails of `kind` about the appointment `code` and queue their sending with
     the current transaction. `version` tells this change from another of the same kind (a second
-    reschedule); `facts` are the event's. Returns the rows written now (none on a redelivery)."""
+    reschedule); `facts` are the event's; `extra_context`, what the kind's templates need besides.
+    Returns the rows written now (none on a redelivery)."""
     appointment = Appointment.objects.select_related("office", "procedure").filter(code=code).first()
     if appointment is None:
         return []
     language = appointment_language(appointment)
     # One text for every recipient: rendered once, not per address.
     context = _context(appointment, facts, language)
+    if kind in (MessageKind.CONFIRMED, MessageKind.RESCHEDULED):
+        # The signed link to cancel (notifications/links.py), for the slot this message is about.
+        context.update(
+            cancel_link_context(
+                office=context["office"],
+                code=code,
+                slot_id=int(facts["slot"]),
+                start_utc=facts["slot_start"],
+                now=timezone.now(),
+            )
+        )
+    context.update(extra_context or {})
     rendered = render(kind.value, language=language, context=context)
     written = []
     for address in email_recipients(appointment):

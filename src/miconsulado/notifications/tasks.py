@@ -28,7 +28,8 @@ from django_tasks import task
 
 from miconsulado.notifications import sms
 from miconsulado.notifications.attachments import attachments_for
-from miconsulado.notifications.models import Message, MessageChannel, MessageState
+from miconsulado.notifications.models import Message, MessageChannel, MessageKind, MessageState
+from miconsulado.notifications.reminders import why_not_send
 from miconsulado.notifications.services import queue_send
 
 logger = logging.getLogger(__name__)
@@ -45,10 +46,14 @@ def _setting(name: str) -> int:
 
 
 @task()
-def send_message(message_pk: int) -> str:
-    """Send one queued message; returns the state it ends in ("" if it was not ours to send)."""
-    now = timezone.now()
-    claimed = Message.objects.filter(pk=message_pk, state=MessageState.QUEUED).update(
+def send_message(message_pk: int, now_iso: str | None = None) -> str:
+    """Send one queued message; returns the state it ends in ("" if it was not ours to send).
+    `now_iso`: the clock, for tests."""
+    now = dt.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    # A reminder is sent at its due time, not before (a task run early finds nothing to claim; the
+    # sweep takes the row once it is overdue).
+    due = ~Q(kind=MessageKind.REMINDER) | Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    claimed = Message.objects.filter(due, pk=message_pk, state=MessageState.QUEUED).update(
         state=MessageState.SENDING,
         attempts=F("attempts") + 1,
         claimed_at=now,
@@ -58,6 +63,12 @@ def send_message(message_pk: int) -> str:
     if not claimed:
         return ""  # sent, failed or being sent by another worker
     message = Message.objects.get(pk=message_pk)
+    if message.kind == MessageKind.REMINDER and (reason := why_not_send(message, now=now)):
+        Message.objects.filter(pk=message.pk, state=MessageState.SENDING, attempts=message.attempts).update(
+            state=MessageState.CANCELLED, last_error=reason, updated_at=now
+        )
+        logger.info("reminder %s not sent: %s", message.pk, reason)
+        return MessageState.CANCELLED
     try:
         provider_id = deliver(message)
     except Exception as exc:  # every failure is recorded on the row
