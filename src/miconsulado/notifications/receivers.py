@@ -10,8 +10,8 @@ from miconsulado.booking.events import AppointmentCancelled, AppointmentConfirme
 from miconsulado.core.events import receiver
 from miconsulado.notifications.conflicts import queue_conflict_emails
 from miconsulado.notifications.models import MessageKind
-from miconsulado.notifications.services import queue_appointment_emails, queue_appointment_sms
 from miconsulado.notifications.reminders import plan_reminders
+from miconsulado.notifications.services import queue_appointment_emails, queue_appointment_sms
 from miconsulado.scheduling.events import SlotsInConflict
 
 

@@ -14,7 +14,7 @@ from miconsulado.booking import services
 from miconsulado.booking.models import AppointmentAction, AppointmentStatus
 from miconsulado.core.channels import Channel
 from miconsulado.core.signed_links import sign_link
-from miconsulado.notifications.links import CANCEL, cancel_subject
+from miconsulado.notifications.links import CANCEL, absolute, cancel_subject
 from miconsulado.notifications.models import Message, MessageKind
 from miconsulado.notifications.tests.conftest import deliver_announced, tasks_named
 from miconsulado.notifications.tests.reminder_support import book_in, slot_in
@@ -204,9 +204,9 @@ def test_the_confirmation_email_carries_the_link_to_this_page(window, client):
     deliver_announced()
     confirmation = Message.objects.get(appointment=appointment, kind=MessageKind.CONFIRMED)
     link = next(line for line in confirmation.body_text.splitlines() if "/cita/cancelar/" in line)
-    assert link.startswith(settings.PUBLIC_URL + "/cita/cancelar/")
+    assert link.startswith(absolute("/cita/cancelar/"))
     assert 'href="' + link + '"' in confirmation.body_html
-    response = client.get(link.removeprefix(settings.PUBLIC_URL))
+    response = client.get(link.removeprefix(absolute("")))
     assert response.status_code == 200 and appointment.code in response.content.decode()
 
 
