@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "miconsulado.catalog",
     "miconsulado.scheduling",
     "miconsulado.booking",
+    "miconsulado.waitlist",
     "miconsulado.notifications",
     "miconsulado.wiring",
 ]
@@ -316,4 +317,7 @@ MICONSULADO: dict[str, Any] = {
     # An event's delivery task (core/events.py) RUNNING longer than this lost its worker: the sweep
     # puts it back in the queue. Deliveries take well under a second.
     "EVENT_DELIVERY_TIMEOUT_SECONDS": env_int("MICONSULADO_EVENT_DELIVERY_TIMEOUT_SECONDS", 600),
+    # How long a waitlist offer holds its place for the person it is offered to (never past the
+    # office's booking lead time before the appointment); then it goes to the next person.
+    "WAITLIST_OFFER_HOURS": env_int("MICONSULADO_WAITLIST_OFFER_HOURS", 2),
 }
