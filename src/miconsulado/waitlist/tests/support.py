@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.test import TestCase
 from django.utils import timezone
 from django_tasks import default_task_backend
 
@@ -39,13 +40,21 @@ def fill(slot, procedure):
     return [book(slot, procedure) for _ in range(slot.capacity - slot.booked)]
 
 
+def committing():
+    """Run what is queued on commit when the block ends (tests run inside a transaction that never
+    commits)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def deliver_queued(name: str | None = None) -> None:
-    """Run the receivers of the events queued so far (what the worker does), then forget them."""
+    """Run the receivers of the events queued so far (what the worker does), then forget them; the
+    events they announce are queued in turn."""
     queued = [r for r in default_task_backend.results if r.task.name == "deliver_event"]
     default_task_backend.clear()
-    for result in queued:
-        if name is None or result.args[0] == name:
-            events.deliver(*result.args[:2])
+    with committing():
+        for result in queued:
+            if name is None or result.args[0] == name:
+                events.deliver(*result.args[:2])
 
 
 def announced(name: str) -> list[dict]:
