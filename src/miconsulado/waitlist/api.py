@@ -76,7 +76,9 @@ def find_entry(who: Caller, entry_id: str, curp: str | None) -> WaitlistEntry:
             raise CurpRequired("curp")
         return selectors.entry_for_citizen(public_id=entry_id, curp=curp)
     entry = (
-        selectors.entry_for_citizen(public_id=entry_id, curp=curp) if curp else selectors.entry_by_id(entry_id)
+        selectors.entry_for_citizen(public_id=entry_id, curp=curp)
+        if curp
+        else selectors.entry_by_id(entry_id)
     )
     if not who.reaches(entry.office):
         raise EntryNotFound()

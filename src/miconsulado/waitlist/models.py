@@ -55,7 +55,9 @@ class WaitlistEntry(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    state = models.CharField(_("estado"), max_length=10, choices=EntryState.choices, default=EntryState.WAITING)
+    state = models.CharField(
+        _("estado"), max_length=10, choices=EntryState.choices, default=EntryState.WAITING
+    )
     joined_at = models.DateTimeField(_("se unió"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,7 +72,9 @@ class WaitlistEntry(models.Model):
                 name="waitlist_one_open_entry",
             ),
             models.CheckConstraint(
-                condition=Q(date_from__isnull=True) | Q(date_to__isnull=True) | Q(date_from__lte=models.F("date_to")),
+                condition=Q(date_from__isnull=True)
+                | Q(date_to__isnull=True)
+                | Q(date_from__lte=models.F("date_to")),
                 name="waitlist_dates_in_order",
             ),
         ]
@@ -103,10 +107,14 @@ class WaitlistOffer(models.Model):
     hold = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="+")
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="+")
     expires_at = models.DateTimeField(_("vence"))
-    state = models.CharField(_("estado"), max_length=10, choices=OfferState.choices, default=OfferState.OFFERED)
+    state = models.CharField(
+        _("estado"), max_length=10, choices=OfferState.choices, default=OfferState.OFFERED
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(_("respondida"), null=True, blank=True)
-    answer_channel = models.CharField(_("canal de la respuesta"), max_length=10, choices=Channel.choices, blank=True)
+    answer_channel = models.CharField(
+        _("canal de la respuesta"), max_length=10, choices=Channel.choices, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -114,7 +122,9 @@ class WaitlistOffer(models.Model):
         verbose_name_plural = _("ofertas de lugares")
         constraints = [
             # A person never has two open offers for one entry.
-            models.UniqueConstraint(fields=["entry"], condition=Q(state="offered"), name="waitlist_one_open_offer"),
+            models.UniqueConstraint(
+                fields=["entry"], condition=Q(state="offered"), name="waitlist_one_open_offer"
+            ),
             # A held place is offered to one person, ever.
             models.UniqueConstraint(fields=["hold"], name="waitlist_offer_hold"),
         ]
@@ -137,7 +147,9 @@ class WaitlistEvent(models.Model):
     """Append-only history of an entry: who, through which channel, when, what."""
 
     entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="events")
-    offer = models.ForeignKey(WaitlistOffer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    offer = models.ForeignKey(
+        WaitlistOffer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -9,8 +9,8 @@ from typing import Literal
 from ninja import Field
 from pydantic import field_validator
 
-from miconsulado.booking.schemas import CODE_MAX, CURP_MAX, _not_a_number
 from miconsulado.booking.applicants import NAME_MAX, ApplicantData
+from miconsulado.booking.schemas import CODE_MAX, CURP_MAX, _not_a_number
 from miconsulado.catalog.schemas import OfficeRef, ProcedureRef
 from miconsulado.core.api_schemas import Input, Output
 
@@ -44,7 +44,8 @@ class WaitlistIn(Input):
     date_from: dt.date | None = Field(None, alias="from", description="Fecha local más temprana aceptable.")
     date_to: dt.date | None = Field(None, alias="to", description="Fecha local más tardía aceptable.")
     language: Literal["es", "en"] | None = Field(
-        None, description="Idioma de los mensajes. Por omisión, el de Accept-Language si es es o en; si no, es."
+        None,
+        description="Idioma de los mensajes. Por omisión, el de Accept-Language si es es o en; si no, es.",
     )
     applicant: WaitingApplicantIn
 

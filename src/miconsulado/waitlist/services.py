@@ -24,7 +24,13 @@ from django.utils.translation import gettext_lazy as _
 from miconsulado.booking import events as booking_events
 from miconsulado.booking import services as booking
 from miconsulado.booking.applicants import ApplicantData, clean_applicants
-from miconsulado.booking.errors import HoldExpired, InvalidApplicants, NotConfirmable, SlotFull, SlotUnavailable
+from miconsulado.booking.errors import (
+    HoldExpired,
+    InvalidApplicants,
+    NotConfirmable,
+    SlotFull,
+    SlotUnavailable,
+)
 from miconsulado.booking.models import Applicant, AppointmentStatus
 from miconsulado.catalog.localtime import office_date, office_today
 from miconsulado.catalog.models import Office, Procedure
@@ -73,7 +79,9 @@ def _record(
     **data: Any,
 ) -> None:
     rows.insert(
-        WaitlistEvent(entry=entry, offer=offer, action=action, channel=channel, actor=_acting(actor), data=data)
+        WaitlistEvent(
+            entry=entry, offer=offer, action=action, channel=channel, actor=_acting(actor), data=data
+        )
     )
 
 
@@ -315,11 +323,15 @@ def _offer(entry: WaitlistEntry, slot: Slot, *, now: dt.datetime) -> WaitlistOff
             ttl=until - now,
             now=now,
         )
-        offer = WaitlistOffer(entry=locked, hold=hold, slot=fresh, expires_at=hold.hold_expires_at)
+        offer = WaitlistOffer(
+            entry=locked, hold=hold, slot=fresh, expires_at=now + (until - now)
+        )  # the hold's own end
         offer.save(force_insert=True)
         locked.state = EntryState.OFFERED
         locked.save(update_fields=["state", "updated_at"])
-        _record(locked, WaitlistAction.OFFERED, channel=Channel.SYSTEM, offer=offer, slot=fresh.pk, hold=hold.code)
+        _record(
+            locked, WaitlistAction.OFFERED, channel=Channel.SYSTEM, offer=offer, slot=fresh.pk, hold=hold.code
+        )
         announce(events.WaitlistOfferMade(**_facts(offer)))
         enqueue_on_commit(_tasks().expire_offer.using(run_after=offer.expires_at), offer.pk)
     return offer
@@ -377,7 +389,14 @@ def accept(
         locked.save(update_fields=["state", "answered_at", "answer_channel"])
         entry.state = EntryState.BOOKED
         entry.save(update_fields=["state", "updated_at"])
-        _record(entry, WaitlistAction.ACCEPTED, channel=channel, actor=actor, offer=locked, appointment=appointment.code)
+        _record(
+            entry,
+            WaitlistAction.ACCEPTED,
+            channel=channel,
+            actor=actor,
+            offer=locked,
+            appointment=appointment.code,
+        )
         announce(
             events.WaitlistOfferAccepted(**_facts(locked), appointment=appointment.code, channel=str(channel))
         )
@@ -411,7 +430,12 @@ def _close(
     hold = offer.hold
     if hold.status == AppointmentStatus.HELD:
         booking.cancel_appointment(
-            appointment=hold, channel=channel, actor=actor, reason="waitlist offer declined", force=True, now=now
+            appointment=hold,
+            channel=channel,
+            actor=actor,
+            reason="waitlist offer declined",
+            force=True,
+            now=now,
         )
     _record(offer.entry, WaitlistAction.DECLINED, channel=channel, actor=actor, offer=offer)
     announce(events.WaitlistOfferDeclined(**_facts(offer), channel=str(channel)))

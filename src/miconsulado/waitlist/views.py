@@ -61,7 +61,9 @@ def _answer(request: HttpRequest, token: str, *, purpose: str, accepting: bool) 
         else:
             services.decline(offer=offer, channel=Channel.WEB)
     except OfferExpired:
-        return _problem(request, _("Esta oferta ya venció; el lugar pasó a la siguiente persona de la lista."), status=409)
+        return _problem(
+            request, _("Esta oferta ya venció; el lugar pasó a la siguiente persona de la lista."), status=409
+        )
     except DomainError as exc:
         offer.refresh_from_db()
         if offer.state != OfferState.OFFERED:

@@ -59,5 +59,7 @@ def deliver_queued(name: str | None = None) -> None:
 
 def announced(name: str) -> list[dict]:
     return [
-        r.args[1] for r in default_task_backend.results if r.task.name == "deliver_event" and r.args[0] == name
+        r.args[1]
+        for r in default_task_backend.results
+        if r.task.name == "deliver_event" and r.args[0] == name
     ]

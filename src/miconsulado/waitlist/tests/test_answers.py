@@ -33,7 +33,9 @@ def test_accepting_confirms_the_hold_for_the_person(office, procedure, one_place
     appointment = Appointment.objects.get(pk=offer.hold_id)
     assert appointment.status == AppointmentStatus.CONFIRMED and appointment.language == "en"
     assert list(appointment.applicants.values_list("curp", flat=True)) == [person.curp]
-    assert AppointmentEvent.objects.filter(appointment=appointment, action="confirmed", channel="web").exists()
+    assert AppointmentEvent.objects.filter(
+        appointment=appointment, action="confirmed", channel="web"
+    ).exists()
     offer.refresh_from_db()
     entry.refresh_from_db()
     assert (offer.state, offer.answer_channel, entry.state) == (OfferState.ACCEPTED, "web", EntryState.BOOKED)

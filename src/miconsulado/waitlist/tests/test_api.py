@@ -85,17 +85,25 @@ def test_accept_and_decline_by_the_api(office, procedure, slot):
     services.offer_freed_places(slot_id=slot.pk)
     looked = Client().get(f"{URL}/{first}", {"curp": one["applicant"]["curp"]}).json()
     assert looked["state"] == "offered" and looked["offer"]["state"] == "offered"
-    declined = Client().post(f"{URL}/{first}/decline", {"curp": one["applicant"]["curp"]}, content_type="application/json")
+    declined = Client().post(
+        f"{URL}/{first}/decline", {"curp": one["applicant"]["curp"]}, content_type="application/json"
+    )
     assert declined.status_code == 200 and declined.json()["state"] == "waiting"
     services.offer_freed_places(slot_id=slot.pk)
-    accepted = Client().post(f"{URL}/{second}/accept", {"curp": two["applicant"]["curp"]}, content_type="application/json")
+    accepted = Client().post(
+        f"{URL}/{second}/accept", {"curp": two["applicant"]["curp"]}, content_type="application/json"
+    )
     assert accepted.status_code == 200
     data = accepted.json()
     assert data["state"] == "booked" and data["offer"]["appointment"]
     assert Appointment.objects.get(code=data["offer"]["appointment"]).status == "confirmed"
-    again = Client().post(f"{URL}/{second}/accept", {"curp": two["applicant"]["curp"]}, content_type="application/json")
+    again = Client().post(
+        f"{URL}/{second}/accept", {"curp": two["applicant"]["curp"]}, content_type="application/json"
+    )
     assert again.status_code == 409 and again.json()["code"] == "offer_closed"
-    none = Client().post(f"{URL}/{second}/accept", {"curp": one["applicant"]["curp"]}, content_type="application/json")
+    none = Client().post(
+        f"{URL}/{second}/accept", {"curp": one["applicant"]["curp"]}, content_type="application/json"
+    )
     assert none.status_code == 404
 
 

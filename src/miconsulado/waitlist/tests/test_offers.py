@@ -56,7 +56,9 @@ def test_the_offer_holds_two_hours_by_default_and_the_setting_changes_it(office,
     now = timezone.now()
     (offer,) = services.offer_freed_places(now=now)
     assert offer.expires_at == now + dt.timedelta(hours=2)
-    with override_settings(MICONSULADO={**__import__("django.conf").conf.settings.MICONSULADO, "WAITLIST_OFFER_HOURS": 5}):
+    with override_settings(
+        MICONSULADO={**__import__("django.conf").conf.settings.MICONSULADO, "WAITLIST_OFFER_HOURS": 5}
+    ):
         join(office, procedure)
         (other,) = services.offer_freed_places(now=now)
     assert other.expires_at == now + dt.timedelta(hours=5)

@@ -14,7 +14,6 @@ from miconsulado.booking.models import Appointment, AppointmentStatus
 from miconsulado.booking.tests.lock_support import WAIT, waiting_on_locks
 from miconsulado.core import events
 from miconsulado.core.channels import Channel
-from miconsulado.scheduling.models import Slot
 from miconsulado.testing import make_office, make_procedure, make_slot, make_window
 from miconsulado.waitlist import services
 from miconsulado.waitlist.models import EntryState, OfferState, WaitlistEntry, WaitlistOffer
@@ -57,8 +56,15 @@ def test_two_places_freed_at_once_three_waiting_exactly_two_offers_to_the_first_
     for appointment in taken[:2]:
         booking.cancel_appointment(appointment=appointment, channel=Channel.WEB)
     # Each freed place's event delivered by a worker of its own, and the sweep besides, all at once.
-    freed = {"slot": slot.pk, "office": office.code, "procedure": procedure.code, "slot_start": "",
-             "channel": "web", "places": 1, "appointment": ""}
+    freed = {
+        "slot": slot.pk,
+        "office": office.code,
+        "procedure": procedure.code,
+        "slot_start": "",
+        "channel": "web",
+        "places": 1,
+        "appointment": "",
+    }
 
     def offer(i):
         if i % 2:
@@ -114,12 +120,14 @@ def test_accept_at_the_moment_of_expiry_is_booked_or_passed_on_never_both(line):
                 services.accept(offer=offer, channel=Channel.WEB, now=just_before)
                 return "accepted"
             return "expired" if services.expire_offer(offer_id=offer.pk, now=moment) else "nothing"
-        except Exception as exc:  # noqa: BLE001  # the refusal is an outcome here
+        except Exception as exc:  # the refusal is an outcome here
             return type(exc).__name__
 
     outcomes = crossing(answer, 2)
     state = _booked_xor_passed_on(slot, first, second, offer)
-    assert outcomes == (["accepted", "nothing"] if state == OfferState.ACCEPTED else ["OfferExpired", "expired"])
+    assert outcomes == (
+        ["accepted", "nothing"] if state == OfferState.ACCEPTED else ["OfferExpired", "expired"]
+    )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="rows locked by concurrent writers")
@@ -151,7 +159,7 @@ def test_accept_and_expiry_crossing_on_the_offer_row(line, monkeypatch, first_in
         try:
             services.accept(offer=offer, channel=Channel.WEB, now=just_before)
             return "accepted"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return type(exc).__name__
         finally:
             connection.close()
