@@ -92,7 +92,7 @@ class WaitlistOfferAdmin(OfficeScopedAdmin):
     list_filter = ("state",)
     list_select_related = ("entry", "slot")
     search_fields = ("=public_id", "entry__curp", "hold__code")
-    fields = list_display + ("hold", "created_at")
+    fields = (*list_display, "hold", "created_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
