@@ -320,4 +320,6 @@ MICONSULADO: dict[str, Any] = {
     # How long a waitlist offer holds its place for the person it is offered to (never past the
     # office's booking lead time before the appointment); then it goes to the next person.
     "WAITLIST_OFFER_HOURS": env_int("MICONSULADO_WAITLIST_OFFER_HOURS", 2),
+    # Where the site is, for the links in messages (a waitlist offer's accept/decline pages).
+    "SITE_URL": os.environ.get("MICONSULADO_SITE_URL", "http://localhost:8000").rstrip("/"),
 }

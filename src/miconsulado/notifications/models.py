@@ -19,6 +19,7 @@ class MessageKind(models.TextChoices):
     CONFIRMED = "confirmed", _("Cita confirmada")
     CANCELLED = "cancelled", _("Cita cancelada")
     RESCHEDULED = "rescheduled", _("Cita reprogramada")
+    WAITLIST_OFFER = "waitlist_offer", _("Oferta de lista de espera")
 
 
 class MessageChannel(models.TextChoices):
@@ -42,6 +43,10 @@ class Message(models.Model):
     # Nullable: waitlist offers and verification codes have no appointment.
     appointment = models.ForeignKey(
         Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
+    )
+    # A waitlist offer's message: the entry it was written to.
+    waitlist_entry = models.ForeignKey(
+        "waitlist.WaitlistEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # Whose office it concerns (the appointment's, a waitlist entry's): filters and scopes the admin.
     office = models.ForeignKey(Office, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
