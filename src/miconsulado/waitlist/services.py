@@ -42,7 +42,8 @@ from miconsulado.core.languages import DEFAULT_LANGUAGE
 from miconsulado.core.outbox import enqueue_on_commit
 from miconsulado.scheduling.models import Slot
 from miconsulado.scheduling.rules import check_date
-from miconsulado.scheduling.selectors import available_slots, schedule_for, serves
+from miconsulado.scheduling.errors import ProcedureNotOffered
+from miconsulado.scheduling.selectors import available_slots, schedule_for, serves, serving_windows
 from miconsulado.waitlist import events
 from miconsulado.waitlist.errors import AlreadyBooked, AlreadyWaiting, NotWaiting, OfferClosed, OfferExpired
 from miconsulado.waitlist.models import (
@@ -125,9 +126,7 @@ def join(
         raise Invalid(_("La fecha final ya pasó."), field="to")
     if date_from is not None and date_to is not None and date_from > date_to:
         raise Invalid(_("La fecha inicial es posterior a la final."), field="to")
-    if not serves_anywhere(office=office, procedure=procedure):
-        from miconsulado.scheduling.errors import ProcedureNotOffered
-
+    if not serving_windows(office=office, procedure=procedure):
         raise ProcedureNotOffered(field="procedure")
     try:
         (clean,) = clean_applicants(
@@ -166,12 +165,6 @@ def join(
             raise AlreadyWaiting(field="applicant.curp") from None
         raise
     return entry
-
-
-def serves_anywhere(*, office: Office, procedure: Procedure) -> bool:
-    from miconsulado.scheduling.selectors import serving_windows
-
-    return bool(serving_windows(office=office, procedure=procedure))
 
 
 def leave(
