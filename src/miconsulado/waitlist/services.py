@@ -40,9 +40,9 @@ from miconsulado.core.errors import DomainError, Invalid
 from miconsulado.core.events import announce
 from miconsulado.core.languages import DEFAULT_LANGUAGE
 from miconsulado.core.outbox import enqueue_on_commit
+from miconsulado.scheduling.errors import ProcedureNotOffered
 from miconsulado.scheduling.models import Slot
 from miconsulado.scheduling.rules import check_date
-from miconsulado.scheduling.errors import ProcedureNotOffered
 from miconsulado.scheduling.selectors import available_slots, schedule_for, serves, serving_windows
 from miconsulado.waitlist import events
 from miconsulado.waitlist.errors import AlreadyBooked, AlreadyWaiting, NotWaiting, OfferClosed, OfferExpired
