@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "miconsulado.catalog",
     "miconsulado.scheduling",
     "miconsulado.booking",
+    "miconsulado.waitlist",
     "miconsulado.notifications",
     "miconsulado.wiring",
 ]
@@ -350,4 +351,7 @@ MICONSULADO: dict[str, Any] = {
     "EVENT_DELIVERY_TIMEOUT_SECONDS": env_int("MICONSULADO_EVENT_DELIVERY_TIMEOUT_SECONDS", 600),
     # Reminders by e-mail, these many hours before a confirmed appointment (notifications/reminders.py).
     "REMINDER_HOURS": env_hours("MICONSULADO_REMINDER_HOURS", "72,24"),
+    # How long a waitlist offer holds its place for the person it is offered to (never past the
+    # office's booking lead time before the appointment); then it goes to the next person.
+    "WAITLIST_OFFER_HOURS": env_int("MICONSULADO_WAITLIST_OFFER_HOURS", 2),
 }

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("miconsulado.notifications.sms_urls")),
     # The page behind the cancel link of messages (reminders, confirmations, apologies).
     path("cita/cancelar/<str:token>/", notifications_views.cancel_page, name="cancel_appointment_link"),
+    path("waitlist/", include("miconsulado.waitlist.urls")),
 ]

@@ -21,6 +21,7 @@ class MessageKind(models.TextChoices):
     RESCHEDULED = "rescheduled", _("Cita reprogramada")
     REMINDER = "reminder", _("Recordatorio de cita")
     SLOT_CONFLICT = "slot_conflict", _("Horario ya no disponible")
+    WAITLIST_OFFER = "waitlist_offer", _("Oferta de lista de espera")
 
 
 class MessageChannel(models.TextChoices):
@@ -44,6 +45,10 @@ class Message(models.Model):
     # Nullable: waitlist offers and verification codes have no appointment.
     appointment = models.ForeignKey(
         Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
+    )
+    # A waitlist offer's message: the entry it was written to.
+    waitlist_entry = models.ForeignKey(
+        "waitlist.WaitlistEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # Whose office it concerns (the appointment's, a waitlist entry's): filters and scopes the admin.
     office = models.ForeignKey(Office, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

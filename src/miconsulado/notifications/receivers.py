@@ -10,9 +10,11 @@ from miconsulado.booking.events import AppointmentCancelled, AppointmentConfirme
 from miconsulado.core.events import receiver
 from miconsulado.notifications.conflicts import queue_conflict_emails
 from miconsulado.notifications.models import MessageKind
+from miconsulado.notifications.offers import queue_offer_email
 from miconsulado.notifications.reminders import plan_reminders
 from miconsulado.notifications.services import queue_appointment_emails, queue_appointment_sms
 from miconsulado.scheduling.events import SlotsInConflict
+from miconsulado.waitlist.events import WaitlistOfferMade
 
 
 @receiver(AppointmentConfirmed)
@@ -81,3 +83,11 @@ def drop_reminders(event: AppointmentCancelled) -> None:
 @receiver(SlotsInConflict)
 def conflict_emails(event: SlotsInConflict) -> None:
     queue_conflict_emails(office_code=event.office, slots=event.slots)
+
+
+# --- Waitlist offers (notifications/offers.py) ----------------------------------------------------
+
+
+@receiver(WaitlistOfferMade)
+def waitlist_offer_email(event: WaitlistOfferMade) -> None:
+    queue_offer_email(event)

@@ -12,6 +12,7 @@ from miconsulado.booking.api import router as booking_router
 from miconsulado.catalog.api import router as catalog_router
 from miconsulado.notifications.api import router as notifications_router
 from miconsulado.scheduling.api import router as scheduling_router
+from miconsulado.waitlist.api import router as waitlist_router
 from miconsulado.wiring.api import errors
 from miconsulado.wiring.api.openapi import JsonErrorsAPI
 from miconsulado.wiring.api.parsing import JsonParser
@@ -35,6 +36,7 @@ api.add_router("", catalog_router)
 api.add_router("", scheduling_router)
 api.add_router("", booking_router)
 api.add_router("", notifications_router)
+api.add_router("", waitlist_router)
 
 # Mounted last: a URL under /api/v1/ that matches no operation gets the JSON 404, not Django's page.
 fallback = Router()

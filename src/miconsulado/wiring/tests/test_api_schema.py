@@ -19,6 +19,11 @@ ENDPOINTS = {
     ("post", "/api/v1/appointments/{code}/reschedule"),
     ("get", "/api/v1/appointments/{code}/receipt.pdf"),
     ("get", "/api/v1/appointments/{code}/calendar.ics"),
+    ("post", "/api/v1/waitlist"),
+    ("get", "/api/v1/waitlist/{entry_id}"),
+    ("delete", "/api/v1/waitlist/{entry_id}"),
+    ("post", "/api/v1/waitlist/{entry_id}/accept"),
+    ("post", "/api/v1/waitlist/{entry_id}/decline"),
 }
 
 

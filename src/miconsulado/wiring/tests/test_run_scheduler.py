@@ -8,6 +8,7 @@ def test_once_enqueues_the_sweeps_and_the_daily_generation(db):
     names = sorted(r.task.name for r in default_task_backend.results)
     assert names == [
         "generate_slots_task",
+        "offer_freed_places",
         "release_expired_holds",
         "requeue_stale_messages",
         "requeue_stalled_deliveries",

@@ -18,11 +18,12 @@ from miconsulado.booking.tasks import release_expired_holds
 from miconsulado.core.tasks import requeue_stalled_deliveries
 from miconsulado.notifications.tasks import requeue_stale_messages
 from miconsulado.scheduling.tasks import generate_slots_task
+from miconsulado.waitlist.tasks import offer_freed_places
 
 
 class Command(BaseCommand):
     help = (
-        "Enqueue periodic tasks: the expired-hold, stalled-delivery and stale-message sweeps every minute, "
+        "Enqueue periodic tasks: the expired-hold, stalled-delivery, stale-message and waitlist sweeps every minute, "
         "slot generation once a day."
     )
 
@@ -44,6 +45,8 @@ class Command(BaseCommand):
             release_expired_holds.enqueue()
             requeue_stalled_deliveries.enqueue()  # event deliveries whose worker died (core.events)
             requeue_stale_messages.enqueue()  # messages whose worker died (notifications.tasks)
+            # Places no event announced (extra capacity, a regenerated schedule), lost offer expiries.
+            offer_freed_places.enqueue()
             today = timezone.now().date()
             if generated_on != today:
                 # Extends every office's horizon by the day that has just opened.
