@@ -36,6 +36,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -49,7 +50,16 @@ from race.pgbench import pg_connections_free, pgbench
 from race.procstats import CpuMeter, loadavg, machine, process_ticks, wait_quiet
 from race.report import ms
 from race.seed import PACED_RUNS_MAX, RACE_SLOTS, add_stage, race_saturday, seed
-from race.server import BIN, create_database, free_port, migrate, server_env, setup_django, start_server, warm_up
+from race.server import (
+    BIN,
+    create_database,
+    free_port,
+    migrate,
+    server_env,
+    setup_django,
+    start_server,
+    warm_up,
+)
 from race.service import service_race
 from race.verify import verify
 
@@ -115,7 +125,7 @@ def start_workers(env: dict[str, str], count: int) -> list[subprocess.Popen[byte
         log_path = Path("/tmp") / f"bench_notifications_worker{k}.log"  # noqa: S108 (a log, ours)
         with open(log_path, "wb") as out:
             workers.append(
-                subprocess.Popen(  # noqa: S603 (our own command)
+                subprocess.Popen(
                     [str(BIN / "miconsulado"), "db_worker", "--interval", "0.05", "--no-startup-delay"],
                     env=env,
                     cwd=ROOT,
@@ -146,32 +156,27 @@ def queue_busy() -> int:
     return DBTaskResult.objects.ready().count() + DBTaskResult.objects.running().count()
 
 
-def drain(env: dict[str, str], sink: Sink, workers: int, timeout: float) -> dict[str, Any]:
-    """Start the workers on the queue and wait until it is empty and every sent message arrived."""
+def wait_drained(procs: Sequence[subprocess.Popen[bytes]], sink: Sink, timeout: float) -> None:
+    """Until the queue is empty and every sent message arrived (polled by a thread of its own while
+    the paced run takes the main one)."""
     from django.db import connection
 
     from miconsulado.notifications.models import Message, MessageState
 
-    started = time.time()
-    before = sink.count.value
-    procs = start_workers(env, workers)
+    deadline = time.monotonic() + timeout
     try:
-        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             time.sleep(0.5)
             if any(p.poll() is not None for p in procs):
-                raise SystemExit("a db_worker stopped by itself: see /tmp/bench_notifications_worker*.log")
+                log("a db_worker stopped by itself: see /tmp/bench_notifications_worker*.log")
+                return
             if not queue_busy():
                 sent = Message.objects.filter(state=MessageState.SENT).count()
                 if sink.count.value >= sent:
-                    break
-            connection.close()  # no transaction kept open across polls
-        else:
-            log(f"drain: not done after {timeout:.0f} s")
-        cpu = sum(process_ticks(p.pid) for p in procs) / HZ
+                    return
+        log(f"drain: not done after {timeout:.0f} s")
     finally:
-        stop_workers(procs)
-    return {"spawned_at": started, "sink_before": before, "worker_cpu_s": cpu}
+        connection.close()  # this thread's own
 
 
 def drain_window(spawned_at: float, arrivals: Sequence[tuple[float, bytes]]) -> dict[str, Any]:
@@ -250,7 +255,7 @@ def paced(server: Any, stage: Any, args: argparse.Namespace) -> dict[str, Any]:
     return run
 
 
-def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0915 (one run, step by step)
+def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     results: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -281,7 +286,11 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0915 (one run, s
     saturday = race_saturday(seeded.tz)
     batches = [
         add_stage(
-            office, procedure, f"notify-{k}", saturday + dt.timedelta(days=49 + 7 * k), args.messages,
+            office,
+            procedure,
+            f"notify-{k}",
+            saturday + dt.timedelta(days=49 + 7 * k),
+            args.messages,
             60_000_000 + 1_000_000 * k,
         )
         for k in range(args.pairs)
@@ -298,9 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0915 (one run, s
             pair: dict[str, Any] = {}
             # The N confirmations, queued by bookings as the API's are (no worker runs meanwhile).
             log(f"pair {k + 1}: booking {args.messages} appointments (service layer, no worker)")
-            booked = service_race(
-                env, batch, processes=args.workers + 1, total=args.messages, seconds=600
-            )
+            booked = service_race(env, batch, processes=args.workers + 1, total=args.messages, seconds=600)
             pair["confirmations"] = booked["created"]
             connection.close()
 
@@ -311,16 +318,18 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0915 (one run, s
             wait_quiet(args.wait_quiet)
             queued_before = Message.objects.count()
             log(f"pair {k + 1}: {args.workers} db_worker(s) on the queue, the same paced run meanwhile")
-            import threading
-
-            drained: dict[str, Any] = {}
-            worker_thread = threading.Thread(
-                target=lambda: drained.update(drain(env, sink, args.workers, args.drain_timeout))
-            )
-            worker_thread.start()
-            pair["with"] = paced(server, seeded.stages[next(stages)], args)
-            worker_thread.join()
-            pair["drain"] = drained
+            # Started from the main thread: the CPU meter finds them among its children.
+            spawned_at = time.time()
+            procs = start_workers(env, args.workers)
+            waiter = threading.Thread(target=wait_drained, args=(procs, sink, args.drain_timeout))
+            waiter.start()
+            try:
+                pair["with"] = paced(server, seeded.stages[next(stages)], args)
+                waiter.join()
+                worker_cpu = sum(process_ticks(p.pid) for p in procs) / HZ
+            finally:
+                stop_workers(procs)
+            pair["drain"] = {"spawned_at": spawned_at, "worker_cpu_s": worker_cpu}
             pair["messages"] = Message.objects.count() - queued_before
             pairs.append(pair)
             connection.close()
@@ -366,7 +375,10 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0915 (one run, s
     }
     c = results["check"]
     results["check"]["ok"] = (
-        c["by_state"].keys() == {MessageState.SENT} and not c["missing"] and not c["twice"] and not c["unknown"]
+        c["by_state"].keys() == {MessageState.SENT}
+        and not c["missing"]
+        and not c["twice"]
+        and not c["unknown"]
     )
     results["pairs"] = pairs
     text = summary(results, args)
@@ -401,7 +413,7 @@ def summary(r: dict[str, Any], args: argparse.Namespace) -> str:
             f"  {p['cpu']}",
         ]
     for k, pair in enumerate(r["pairs"], 1):
-        w, d = pair["window"], pair["drain"]
+        w = pair["window"]
         lines += [
             f"pair {k}: {pair['messages']} messages written by {args.workers} db_worker(s) "
             f"({pair['confirmations']} confirmations queued + the paced run's bookings)",

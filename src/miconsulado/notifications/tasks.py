@@ -20,13 +20,14 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
 from miconsulado.notifications.attachments import attachments_for
+from miconsulado.notifications.backends import send_email
 from miconsulado.notifications.models import Message, MessageChannel, MessageState
 from miconsulado.notifications.services import queue_send
 
@@ -56,7 +57,10 @@ def send_message(message_pk: int) -> str:
     )
     if not claimed:
         return ""  # sent, failed or being sent by another worker
-    message = Message.objects.get(pk=message_pk)
+    # With what the attachments read of the appointment, in the same query.
+    message = Message.objects.select_related(
+        "appointment__office", "appointment__procedure", "appointment__slot"
+    ).get(pk=message_pk)
     try:
         provider_id = deliver(message)
     except Exception as exc:  # every failure is recorded on the row
@@ -70,9 +74,8 @@ def deliver(message: Message) -> str:
     if message.channel != MessageChannel.EMAIL:
         raise PermanentFailure(f"no transport for channel {message.channel!r}")
     email = email_for(message)
-    with get_connection(fail_silently=False) as connection:
-        if connection.send_messages([email]) != 1:
-            raise PermanentFailure("the transport did not take the message")
+    if send_email(email) != 1:
+        raise PermanentFailure("the transport did not take the message")
     return str(getattr(email, "provider_message_id", "") or "")
 
 
