@@ -47,7 +47,6 @@ def seed(places: int) -> Seed:
     from miconsulado.scheduling.services import generate_office_slots
 
     tz = "America/Los_Angeles"
-    zone = ZoneInfo(tz)
     with transaction.atomic():
         office = Office.objects.create(
             code=OFFICE_CODE,
@@ -89,8 +88,7 @@ def seed(places: int) -> Seed:
     result = Seed(
         office_id=office.pk, procedure_id=procedures[PROCEDURE_CODE].pk, tz=tz, regular_slots=regular
     )
-    today = dt.datetime.now(zone).date()
-    saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7 + 14)
+    saturday = race_saturday(tz)
     # Each stage on its own weekend day: the API's slot lookup (by office, procedure and start)
     # can then only land on that stage's slots. pgbench gets a huge capacity (it must never run out).
     plan = [
@@ -112,38 +110,53 @@ def seed(places: int) -> Seed:
         ),
     ]
     for name, day, total, curp_offset in plan:
-        per_slot = [total // RACE_SLOTS + (1 if i < total % RACE_SLOTS else 0) for i in range(RACE_SLOTS)]
-        window = ServiceWindow.objects.create(
-            office=office,
-            code=f"race-{name}",
-            name_es=f"Carrera {name}",
-            name_en=f"Race {name}",
-            desks=max(per_slot),
-        )
-        window.procedures.set([procedures[PROCEDURE_CODE]])
-        starts = [
-            dt.datetime.combine(day, dt.time(9, 0), tzinfo=zone) + dt.timedelta(minutes=20 * i)
-            for i in range(RACE_SLOTS)
-        ]
-        slots = Slot.objects.bulk_create(
-            Slot(
-                office=office,
-                window=window,
-                start=s.astimezone(dt.UTC),
-                end=(s + dt.timedelta(minutes=20)).astimezone(dt.UTC),
-                capacity=cap,
-            )
-            for s, cap in zip(starts, per_slot, strict=True)
-        )
-        result.stages[name] = Stage(
-            name=name,
-            window_id=window.pk,
-            slot_ids=[s.pk for s in slots],
-            starts=[s.isoformat() for s in starts],
-            capacity=total,
-            curp_offset=curp_offset,
-        )
+        result.stages[name] = add_stage(office, procedures[PROCEDURE_CODE], name, day, total, curp_offset)
     return result
+
+
+def race_saturday(tz: str) -> dt.date:
+    """The first stage's day: a Saturday two weeks or more ahead (later stages a day or weeks on)."""
+    today = dt.datetime.now(ZoneInfo(tz)).date()
+    return today + dt.timedelta(days=(5 - today.weekday()) % 7 + 14)
+
+
+def add_stage(office: Any, procedure: Any, name: str, day: dt.date, total: int, curp_offset: int) -> Stage:
+    """A stage's race slots: a window of its own with `total` places over RACE_SLOTS slots starting
+    at 09:00 local on `day` (a weekend day the weekly schedule leaves empty)."""
+    from miconsulado.scheduling.models import ServiceWindow, Slot
+
+    zone = ZoneInfo(office.tz)
+    per_slot = [total // RACE_SLOTS + (1 if i < total % RACE_SLOTS else 0) for i in range(RACE_SLOTS)]
+    window = ServiceWindow.objects.create(
+        office=office,
+        code=f"race-{name}",
+        name_es=f"Carrera {name}",
+        name_en=f"Race {name}",
+        desks=max(per_slot),
+    )
+    window.procedures.set([procedure])
+    starts = [
+        dt.datetime.combine(day, dt.time(9, 0), tzinfo=zone) + dt.timedelta(minutes=20 * i)
+        for i in range(RACE_SLOTS)
+    ]
+    slots = Slot.objects.bulk_create(
+        Slot(
+            office=office,
+            window=window,
+            start=s.astimezone(dt.UTC),
+            end=(s + dt.timedelta(minutes=20)).astimezone(dt.UTC),
+            capacity=cap,
+        )
+        for s, cap in zip(starts, per_slot, strict=True)
+    )
+    return Stage(
+        name=name,
+        window_id=window.pk,
+        slot_ids=[s.pk for s in slots],
+        starts=[s.isoformat() for s in starts],
+        capacity=total,
+        curp_offset=curp_offset,
+    )
 
 
 _CONSONANTS = "BCDFGHJKLMNPQRSTVWXYZ"

@@ -2,19 +2,26 @@
 
 Both leave what identifies the sent message at its end in `provider_message_id` on the message
 object: the SMTP server's answer to DATA ("250 2.0.0 Ok: queued as 4F2D1"), or the file's name.
+
+`send_email` is how the worker hands over a message: an SMTP connection stays open across the
+messages a worker sends (connect, EHLO and QUIT once, not per message; docs/performance.md, issue
+13), and is opened again when the server has dropped it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import smtplib
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
 from django.utils import timezone
@@ -79,3 +86,75 @@ class EmlFileBackend(BaseEmailBackend):
             email_message.provider_message_id = name  # type: ignore[attr-defined]
             sent += 1
         return sent
+
+
+# The worker's SMTP connection between messages: (the settings it was opened with, the backend, when
+# it was last used). One per process: db_worker runs one task at a time.
+_kept: tuple[tuple[Any, ...], SMTPBackend, float] | None = None
+# Longer idle than this and the connection is closed rather than reused: servers drop idle clients
+# (RFC 5321 asks them to wait 5 minutes; some wait less), and a stale one would cost a failed try.
+KEEP_ALIVE_SECONDS = 30.0
+
+
+def _smtp_settings() -> tuple[Any, ...]:
+    return (
+        settings.EMAIL_BACKEND,
+        settings.EMAIL_HOST,
+        settings.EMAIL_PORT,
+        settings.EMAIL_HOST_USER,
+        settings.EMAIL_HOST_PASSWORD,
+        settings.EMAIL_USE_TLS,
+        settings.EMAIL_USE_SSL,
+        settings.EMAIL_TIMEOUT,
+    )
+
+
+def drop_kept_connection() -> None:
+    """Close the kept SMTP connection, if any (after a failure: the next message starts afresh)."""
+    global _kept
+    if _kept is not None:
+        backend = _kept[1]
+        _kept = None
+        _close_quietly(backend)
+
+
+def send_email(email: EmailMessage) -> int:
+    """Send one message through the configured backend; how many were taken (0 or 1). An SMTP
+    connection is kept for the next message. If a kept connection turns out to be dropped by the
+    server, the message is tried once more on a new one: the server most likely closed it before
+    this message began (an idle timeout); if it had taken the message and dropped the line before
+    saying so, the message arrives twice, with the same Message-ID, as after a worker's crash."""
+    global _kept
+    connection = get_connection(fail_silently=False)
+    if not isinstance(connection, SMTPBackend):
+        with connection:  # files, the tests' memory: nothing to keep
+            return connection.send_messages([email])
+    key = _smtp_settings()
+    if _kept is not None and _kept[0] == key and time.monotonic() - _kept[2] < KEEP_ALIVE_SECONDS:
+        connection, reused = _kept[1], True
+    else:
+        drop_kept_connection()
+        reused = False
+    _kept = None  # until this message is through
+    try:
+        try:
+            # Opened here, not by send_messages(), which would close what it opened.
+            connection.open()
+            sent = connection.send_messages([email])
+        except (smtplib.SMTPServerDisconnected, ConnectionError):
+            if not reused:
+                raise
+            _close_quietly(connection)
+            connection = get_connection(fail_silently=False)
+            connection.open()
+            sent = connection.send_messages([email])
+    except BaseException:
+        _close_quietly(connection)
+        raise
+    _kept = (key, connection, time.monotonic())  # type: ignore[assignment]  # an SMTPBackend
+    return sent
+
+
+def _close_quietly(connection: Any) -> None:
+    with contextlib.suppress(OSError, smtplib.SMTPException):  # it is gone either way
+        connection.close()

@@ -20,7 +20,7 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -28,6 +28,7 @@ from django_tasks import task
 
 from miconsulado.notifications import sms
 from miconsulado.notifications.attachments import attachments_for
+from miconsulado.notifications.backends import send_email
 from miconsulado.notifications.models import Message, MessageChannel, MessageKind, MessageState
 from miconsulado.notifications.reminders import why_not_send
 from miconsulado.notifications.services import queue_send
@@ -62,7 +63,10 @@ def send_message(message_pk: int, now_iso: str | None = None) -> str:
     )
     if not claimed:
         return ""  # sent, failed or being sent by another worker
-    message = Message.objects.get(pk=message_pk)
+    # With what the attachments read of the appointment, in the same query.
+    message = Message.objects.select_related(
+        "appointment__office", "appointment__procedure", "appointment__slot"
+    ).get(pk=message_pk)
     if message.kind == MessageKind.REMINDER and (reason := why_not_send(message, now=now)):
         Message.objects.filter(pk=message.pk, state=MessageState.SENDING, attempts=message.attempts).update(
             state=MessageState.CANCELLED, last_error=reason, updated_at=now
@@ -84,9 +88,8 @@ def deliver(message: Message) -> str:
     if message.channel != MessageChannel.EMAIL:
         raise PermanentFailure(f"no transport for channel {message.channel!r}")
     email = email_for(message)
-    with get_connection(fail_silently=False) as connection:
-        if connection.send_messages([email]) != 1:
-            raise PermanentFailure("the transport did not take the message")
+    if send_email(email) != 1:
+        raise PermanentFailure("the transport did not take the message")
     return str(getattr(email, "provider_message_id", "") or "")
 
 
