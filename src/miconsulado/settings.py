@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "miconsulado.scheduling",
     "miconsulado.booking",
     "miconsulado.notifications",
+    "miconsulado.callcenter",
     "miconsulado.wiring",
 ]
 
@@ -291,6 +292,13 @@ LOGGING = {
     },
 }
 
+# --- The phone line (callcenter) ------------------------------------------------------------------
+# Every /voice/ webhook must carry the provider's signature under this token. Outside DEBUG it must be
+# set (without it every webhook is refused, and `check` warns); under DEBUG, unset, the demo token is
+# used, and `make run` prints it (load_demo_data) so that a newcomer can sign calls.
+DEMO_TWILIO_AUTH_TOKEN = "demo-twilio-auth-token"  # noqa: S105
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "") or (DEMO_TWILIO_AUTH_TOKEN if DEBUG else "")
+
 # --- Domain settings (the same for every office; each office's own rules are in scheduling) ----
 MICONSULADO: dict[str, Any] = {
     "HOLD_TTL_SECONDS": env_int("MICONSULADO_HOLD_TTL_SECONDS", 600),
@@ -316,4 +324,9 @@ MICONSULADO: dict[str, Any] = {
     # An event's delivery task (core/events.py) RUNNING longer than this lost its worker: the sweep
     # puts it back in the queue. Deliveries take well under a second.
     "EVENT_DELIVERY_TIMEOUT_SECONDS": env_int("MICONSULADO_EVENT_DELIVERY_TIMEOUT_SECONDS", 600),
+    # The address the provider reaches us at (behind a proxy): the URL voice webhooks are signed
+    # for is this and the request's path. Empty: the request's own absolute URL.
+    "PUBLIC_URL": os.environ.get("MICONSULADO_PUBLIC_URL", "").strip(),
+    # The phone line's zone: its hours (Mon–Fri 08–21, weekends and holidays 09–18) are read in it.
+    "CALL_CENTER_TZ": os.environ.get("MICONSULADO_CALL_CENTER_TZ", "America/Los_Angeles"),
 }

@@ -1,0 +1,51 @@
+"""Confirmation codes typed on a telephone keypad.
+
+A code's characters (booking.codes.CODE_ALPHABET) are typed as the key that carries them: letters by
+the standard keypad (ABC=2, DEF=3, GHI=4, JKL=5, MNO=6, PQRS=7, TUV=8, WXYZ=9), digits as
+themselves. Several characters share a key (A and C are both 2), so two codes may type the same
+digits: the digits alone do not name an appointment. The IVR therefore finds the appointments whose
+code types the digits *and* that hold a person with the birth date given as proof; the code space
+(24**8) and the birth date make a second match practically impossible, and if one happens the
+caller is sent to an agent rather than told either appointment.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, Func, Value
+
+from miconsulado.booking.codes import CODE_ALPHABET, CODE_LENGTH
+
+KEYS = {
+    "2": "ABC",
+    "3": "DEF",
+    "4": "GHI",
+    "5": "JKL",
+    "6": "MNO",
+    "7": "PQRS",
+    "8": "TUV",
+    "9": "WXYZ",
+}
+KEY_OF = {letter: key for key, letters in KEYS.items() for letter in letters}
+# Only the letters codes use: one REPLACE each in the lookup's expression.
+CODE_LETTERS = tuple(c for c in CODE_ALPHABET if c.isalpha())
+
+
+def keypad_digits(code: str) -> str:
+    """The digits a caller types for `code` (upper case)."""
+    return "".join(KEY_OF.get(c, c) for c in code.upper())
+
+
+def is_code_entry(digits: str) -> bool:
+    """Whether a keypad entry could be a code: CODE_LENGTH keys that some code can type (0, 1 and
+    keys with no code character never appear)."""
+    possible = set(keypad_digits(CODE_ALPHABET))
+    return len(digits) == CODE_LENGTH and digits.isascii() and set(digits) <= possible
+
+
+def keypad_expression(field: str = "code") -> Func | F:
+    """The SQL expression of a code column's keypad digits: nested REPLACE(), the same on SQLite and
+    PostgreSQL."""
+    expression: Func | F = F(field)
+    for letter in CODE_LETTERS:
+        expression = Func(expression, Value(letter), Value(KEY_OF[letter]), function="REPLACE")
+    return expression
