@@ -475,12 +475,14 @@ def procedure_list() -> list[tuple[int, str]]:
 @in_call
 def procedures(request: HttpRequest, call: Call) -> HttpResponse:
     lang = call.language or "es"
+    tries = attempt(request)
     services.record_step(call, "procedures")
     response = VoiceResponse()
-    options = gather(response, url("procedure_choice"), lang, num_digits=None, timeout=4, finish_on_key="#")
+    choice = url("procedure_choice", **{"try": tries})
+    options = gather(response, choice, lang, num_digits=None, timeout=4, finish_on_key="#")
     for n, procedure in enumerate(catalog.active_procedures(), start=1):
         say(options, _("Para %(name)s, marque %(n)s.") % {"name": procedure.name, "n": n}, lang)
-    response.redirect(url("menu"), method="POST")
+    response.redirect(choice, method="POST")
     return twiml(response)
 
 
@@ -492,7 +494,7 @@ def procedure_choice(request: HttpRequest, call: Call) -> HttpResponse:
     procedure = catalog.get_procedure(chosen) if chosen else None
     response = VoiceResponse()
     if procedure is None:
-        return invalid(call, 1 if attempt(request) else 0, "procedures")
+        return invalid(call, attempt(request), "procedures")
     services.record_step(call, "procedure_info", procedure.code)
     say(response, procedure.name + ".", lang)
     documents = ". ".join(line.strip() for line in procedure.documents.splitlines() if line.strip())
