@@ -86,7 +86,16 @@ class CallStepInline(admin.TabularInline):
 
 @admin.register(Call)
 class CallAdmin(LineAdmin):
-    list_display = ("started_at", "caller", "number_called", "origin", "language", "emergency", "status", "ended_at")
+    list_display = (
+        "started_at",
+        "caller",
+        "number_called",
+        "origin",
+        "language",
+        "emergency",
+        "status",
+        "ended_at",
+    )
     list_filter = ("origin", "language", "emergency", "status", "started_at")
     date_hierarchy = "started_at"
     search_fields = ("call_sid", "caller")

@@ -26,5 +26,7 @@ def call_center_zone(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessag
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        return [checks.Error(f"MICONSULADO_CALL_CENTER_TZ={zone!r} is not an IANA zone.", id="callcenter.E001")]
+        return [
+            checks.Error(f"MICONSULADO_CALL_CENTER_TZ={zone!r} is not an IANA zone.", id="callcenter.E001")
+        ]
     return []

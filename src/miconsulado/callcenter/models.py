@@ -69,10 +69,15 @@ class LineSettings(models.Model):
         _("número de emergencias"),
         max_length=20,
         blank=True,
-        help_text=_("Protección consular (detención, accidente, fallecimiento, violencia): la tecla 9 transfiere aquí, a toda hora."),
+        help_text=_(
+            "Protección consular (detención, accidente, fallecimiento, violencia): la tecla 9 transfiere aquí, a toda hora."
+        ),
     )
     portal_address = models.CharField(
-        _("dirección del portal (hablada)"), max_length=100, blank=True, help_text=_("Por ejemplo: miconsulado.gob.mx")
+        _("dirección del portal (hablada)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Por ejemplo: miconsulado.gob.mx"),
     )
     mexican_holidays = models.BooleanField(_("días feriados de México"), default=True)
     us_holidays = models.BooleanField(_("días feriados federales de EE. UU."), default=True)

@@ -14,7 +14,15 @@ from miconsulado.booking import services as booking
 from miconsulado.booking.errors import AppointmentNotFound
 from miconsulado.booking.models import Appointment
 from miconsulado.callcenter import keypad
-from miconsulado.callcenter.models import Call, CallStep, NumberRole, Origin, PhoneNumber, normalize_number
+from miconsulado.callcenter.models import (
+    Call,
+    CallStep,
+    LineSettings,
+    NumberRole,
+    Origin,
+    PhoneNumber,
+    normalize_number,
+)
 from miconsulado.core.channels import Channel
 
 MAX_PROOF_FAILURES = 3
@@ -52,7 +60,9 @@ def classify(*, to: str, forwarded_from: str = "", called_via: str = "") -> Dial
     return Dialled(Origin.OTHER, retired=False)
 
 
-def start_call(*, call_sid: str, to: str, caller: str, forwarded_from: str = "", called_via: str = "") -> tuple[Call, Dialled]:
+def start_call(
+    *, call_sid: str, to: str, caller: str, forwarded_from: str = "", called_via: str = ""
+) -> tuple[Call, Dialled]:
     """The call's record, created on its first webhook (the provider may send it again: the same
     record, no second first step)."""
     dialled = classify(to=to, forwarded_from=forwarded_from, called_via=called_via)
@@ -176,9 +186,7 @@ def proven_appointment(call: Call) -> Appointment | None:
     appointment_id = call.state.get("appointment_id")
     if not isinstance(appointment_id, int):
         return None
-    return (
-        Appointment.objects.select_related("office", "procedure", "slot").filter(pk=appointment_id).first()
-    )
+    return Appointment.objects.select_related("office", "procedure", "slot").filter(pk=appointment_id).first()
 
 
 def cancel_proven(call: Call) -> Appointment:
@@ -187,9 +195,7 @@ def cancel_proven(call: Call) -> Appointment:
     appointment = proven_appointment(call)
     if appointment is None:
         raise AppointmentNotFound()
-    cancelled = booking.cancel_appointment(
-        appointment=appointment, channel=Channel.IVR, reason="IVR"
-    )
+    cancelled = booking.cancel_appointment(appointment=appointment, channel=Channel.IVR, reason="IVR")
     record_step(call, "cancelled", cancelled.code)
     return cancelled
 
@@ -201,3 +207,41 @@ def _birth_date(digits: str) -> dt.date | None:
         return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
         return None
+
+
+# --- The line's starting data --------------------------------------------------------------------
+
+MAIN_LINE = "+14243090009"
+# The numbers the line replaced: a caller who dials one hears the main line's number.
+RETIRED_NUMBERS = (
+    ("+18776394835", "1-877-639-4835"),
+    ("+19776394835", "1-977-639-4835 (misprint of 1-877)"),
+    ("+528006394835", "01-800-639-4835 (Mexico)"),
+)
+DEMO_MEXICO_LINE = "+525550000000"
+DEMO_EMERGENCY_NUMBER = "+13235550199"
+DEFAULT_PORTAL_ADDRESS = "citas.sre.gob.mx"
+
+
+def ensure_line_defaults() -> list[str]:
+    """The main line, the retired numbers, a Mexico line and the line's settings (demo emergency
+    number), where missing; rows already there are left as staff set them. What was created."""
+    created: list[str] = []
+    with transaction.atomic():
+        known = set(PhoneNumber.objects.values_list("number", flat=True))
+        wanted = [
+            (MAIN_LINE, NumberRole.MAIN, "+1 424 309 0009"),
+            (DEMO_MEXICO_LINE, NumberRole.MEXICO, "demo: the national line's number"),
+            *((number, NumberRole.RETIRED, label) for number, label in RETIRED_NUMBERS),
+        ]
+        for number, role, label in wanted:
+            if number not in known:
+                PhoneNumber.objects.create(number=number, role=role, label=label)
+                created.append(number)
+        _, made = LineSettings.objects.get_or_create(
+            pk=1,
+            defaults={"emergency_number": DEMO_EMERGENCY_NUMBER, "portal_address": DEFAULT_PORTAL_ADDRESS},
+        )
+        if made:
+            created.append("settings")
+    return created

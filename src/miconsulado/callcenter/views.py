@@ -60,7 +60,9 @@ def url(name: str, **query: object) -> str:
 def gather(response: VoiceResponse, action: str, language: str, **kw: object) -> Gather:
     options: dict[str, object] = {"num_digits": 1, "timeout": 6}
     options.update(kw)
-    return response.gather(action=action, method="POST", input="dtmf", language=VOICES[language][0], **options)
+    return response.gather(
+        action=action, method="POST", input="dtmf", language=VOICES[language][0], **options
+    )
 
 
 def goodbye(response: VoiceResponse, language: str) -> HttpResponse:
@@ -74,7 +76,11 @@ def polite_ending(language: str | None = None) -> HttpResponse:
     response = VoiceResponse()
     for lang in [language] if language else ["es", "en"]:
         with translation.override(lang):
-            say(response, _("Lo sentimos, no podemos atender su llamada en este momento. Por favor llame de nuevo."), lang)
+            say(
+                response,
+                _("Lo sentimos, no podemos atender su llamada en este momento. Por favor llame de nuevo."),
+                lang,
+            )
     response.hangup()
     return twiml(response)
 
@@ -160,7 +166,9 @@ def incoming(request: HttpRequest) -> HttpResponse:
 
 def retired_notice(call: Call, response: VoiceResponse) -> HttpResponse:
     """The new number, in Spanish and English, twice; then the call ends."""
-    main = PhoneNumber.objects.filter(role=NumberRole.MAIN, active=True).values_list("number", flat=True).first()
+    main = (
+        PhoneNumber.objects.filter(role=NumberRole.MAIN, active=True).values_list("number", flat=True).first()
+    )
     new_number = spoken_number(main or "+14243090009")
     services.record_step(call, "retired_notice", call.number_called)
     for _time in range(2):
@@ -201,7 +209,7 @@ def hours_sentence(lang: str) -> str:
 
 
 def portal_sentence() -> str:
-    address = line_hours.line_settings().portal_address or "miconsulado.gob.mx"
+    address = line_hours.line_settings().portal_address or services.DEFAULT_PORTAL_ADDRESS
     return _("También puede hacer su cita en nuestro portal: %(address)s.") % {"address": address}
 
 
@@ -213,7 +221,11 @@ def menu(request: HttpRequest, call: Call) -> HttpResponse:
     services.record_step(call, "menu", "open" if open_now else "closed")
     response = VoiceResponse()
     if not open_now and tries == 0:
-        say(response, _("En este momento nuestros agentes no están disponibles.") + " " + hours_sentence(lang), lang)
+        say(
+            response,
+            _("En este momento nuestros agentes no están disponibles.") + " " + hours_sentence(lang),
+            lang,
+        )
         say(response, portal_sentence(), lang)
     options = gather(response, url("menu_choice", **{"try": tries}), lang)
     say(options, _("Para citas, marque 1."), lang)
@@ -284,7 +296,11 @@ def emergency(call: Call, response: VoiceResponse) -> HttpResponse:
         say(response, _("Si su vida está en peligro, cuelgue y llame al 911."), lang)
         response.hangup()
         return twiml(response)
-    say(response, _("Le comunicamos con protección consular. Si su vida está en peligro, cuelgue y llame al 911."), lang)
+    say(
+        response,
+        _("Le comunicamos con protección consular. Si su vida está en peligro, cuelgue y llame al 911."),
+        lang,
+    )
     response.dial(number, action=url("emergency_done"), method="POST", timeout=60)
     return twiml(response)
 
@@ -387,7 +403,11 @@ def proof(request: HttpRequest, call: Call) -> HttpResponse:
         response.redirect(url("appointment"), method="POST")
         return twiml(response)
     if outcome.ambiguous:
-        say(response, _("No podemos identificar esa cita por teléfono. Consulte el portal o hable con un agente."), lang)
+        say(
+            response,
+            _("No podemos identificar esa cita por teléfono. Consulte el portal o hable con un agente."),
+            lang,
+        )
         response.redirect(url("menu"), method="POST")
         return twiml(response)
     # The same words whether the code or the date was wrong: the line never says a code exists.
@@ -438,7 +458,11 @@ def appointment_choice(request: HttpRequest, call: Call) -> HttpResponse:
     response = VoiceResponse()
     if pressed == "1":
         confirm = gather(response, url("cancel"), lang)
-        say(confirm, _("Para confirmar la cancelación de su cita, marque 1. Para no cancelarla, marque 2."), lang)
+        say(
+            confirm,
+            _("Para confirmar la cancelación de su cita, marque 1. Para no cancelarla, marque 2."),
+            lang,
+        )
         response.redirect(url("appointment"), method="POST")
         return twiml(response)
     response.redirect(url("appointment" if pressed == "0" else "menu"), method="POST")
@@ -503,8 +527,15 @@ def procedure_choice(request: HttpRequest, call: Call) -> HttpResponse:
     today = timezone.localdate(timezone=line_hours.line_zone())
     for fee in catalog.current_fees(procedure, today):
         currency = _("dólares canadienses") if fee.currency == "CAD" else _("dólares")
-        amount = f"{fee.amount_cents // 100}" + (f".{fee.amount_cents % 100:02d}" if fee.amount_cents % 100 else "")
-        say(response, _("%(name)s: %(amount)s %(currency)s.") % {"name": fee.name, "amount": amount, "currency": currency}, lang)
+        amount = f"{fee.amount_cents // 100}" + (
+            f".{fee.amount_cents % 100:02d}" if fee.amount_cents % 100 else ""
+        )
+        say(
+            response,
+            _("%(name)s: %(amount)s %(currency)s.")
+            % {"name": fee.name, "amount": amount, "currency": currency},
+            lang,
+        )
     response.redirect(url("menu"), method="POST")
     return twiml(response)
 

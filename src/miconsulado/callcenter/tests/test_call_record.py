@@ -3,6 +3,8 @@ the end the provider reports."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from miconsulado.callcenter.models import Call
@@ -16,7 +18,12 @@ def test_a_whole_call(client, line, in_hours):
     caller = TestCaller(client, caller="+12135550199").dial(MAIN, "2", "3", "1", "2")
     caller.hang_up("completed", duration="95")
     call = Call.objects.get()
-    assert (call.number_called, call.origin, call.caller, call.language) == (MAIN, "main", "+12135550199", "en")
+    assert (call.number_called, call.origin, call.caller, call.language) == (
+        MAIN,
+        "main",
+        "+12135550199",
+        "en",
+    )
     assert call.status == "completed" and call.duration_seconds == 95 and call.ended_at is not None
     steps = list(call.steps.all())
     assert [s.kind for s in steps] == [
@@ -31,7 +38,7 @@ def test_a_whole_call(client, line, in_hours):
         "status",
     ]
     assert [s.detail for s in steps][1:4] == ["en (2)", "open", "3"]
-    assert all(a.at <= b.at for a, b in zip(steps, steps[1:], strict=False))
+    assert all(a.at <= b.at for a, b in itertools.pairwise(steps))
 
 
 def test_hang_up_in_the_middle(client, line, in_hours):
@@ -43,7 +50,11 @@ def test_hang_up_in_the_middle(client, line, in_hours):
 
 
 def test_status_of_a_call_never_seen(client, line):
-    post_signed(client, "/voice/status", {"CallSid": "CA" + "9" * 32, "CallStatus": "no-answer", "To": MAIN, "From": "+1"})
+    post_signed(
+        client,
+        "/voice/status",
+        {"CallSid": "CA" + "9" * 32, "CallStatus": "no-answer", "To": MAIN, "From": "+1"},
+    )
     call = Call.objects.get()
     assert call.status == "no-answer" and call.ended_at is not None and call.number_called == MAIN
 

@@ -9,7 +9,9 @@ from miconsulado.callcenter.tests.conftest import MAIN, MEXICO, RETIRED
 
 pytestmark = pytest.mark.django_db
 
-NEW_NUMBER_ES = "Este número ya no está en servicio. El nuevo número de Mi Consulado es el 1, 4 2 4, 3 0 9, 0 0 0 9."
+NEW_NUMBER_ES = (
+    "Este número ya no está en servicio. El nuevo número de Mi Consulado es el 1, 4 2 4, 3 0 9, 0 0 0 9."
+)
 NEW_NUMBER_EN = "This number is no longer in service. Mi Consulado's new number is 1, 4 2 4, 3 0 9, 0 0 0 9."
 
 

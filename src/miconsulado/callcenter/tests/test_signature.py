@@ -21,7 +21,9 @@ def nothing_recorded() -> None:
     assert not Call.objects.exists() and not CallStep.objects.exists()
 
 
-@pytest.mark.parametrize("path", ["/voice/incoming", "/voice/status", "/voice/menu", "/voice/appointment/proof"])
+@pytest.mark.parametrize(
+    "path", ["/voice/incoming", "/voice/status", "/voice/menu", "/voice/appointment/proof"]
+)
 def test_forged_signature(client, line, path):
     response = post_signed(client, path, PARAMS, token="not-the-token")
     assert response.status_code == 403
