@@ -4,14 +4,16 @@ A code's characters (booking.codes.CODE_ALPHABET) are typed as the key that carr
 the standard keypad (ABC=2, DEF=3, GHI=4, JKL=5, MNO=6, PQRS=7, TUV=8, WXYZ=9), digits as
 themselves. Several characters share a key (A and C are both 2), so two codes may type the same
 digits: the digits alone do not name an appointment. The IVR therefore finds the appointments whose
-code types the digits *and* that hold a person with the birth date given as proof; the code space
+code types the digits (every code that could, looked up on the code's unique index) *and* that hold
+a person with the birth date given as proof; the code space
 (24**8) and the birth date make a second match practically impossible, and if one happens the
 caller is sent to an agent rather than told either appointment.
 """
 
 from __future__ import annotations
 
-from django.db.models import F, Func, Value
+from collections.abc import Iterator
+from itertools import product
 
 from miconsulado.booking.codes import CODE_ALPHABET, CODE_LENGTH
 
@@ -26,8 +28,8 @@ KEYS = {
     "9": "WXYZ",
 }
 KEY_OF = {letter: key for key, letters in KEYS.items() for letter in letters}
-# Only the letters codes use: one REPLACE each in the lookup's expression.
-CODE_LETTERS = tuple(c for c in CODE_ALPHABET if c.isalpha())
+# The code characters on each key.
+CHARACTERS_ON = {key: "".join(c for c in CODE_ALPHABET if KEY_OF.get(c, c) == key) for key in "0123456789"}
 
 
 def keypad_digits(code: str) -> str:
@@ -42,10 +44,9 @@ def is_code_entry(digits: str) -> bool:
     return len(digits) == CODE_LENGTH and digits.isascii() and set(digits) <= possible
 
 
-def keypad_expression(field: str = "code") -> Func | F:
-    """The SQL expression of a code column's keypad digits: nested REPLACE(), the same on SQLite and
-    PostgreSQL."""
-    expression: Func | F = F(field)
-    for letter in CODE_LETTERS:
-        expression = Func(expression, Value(letter), Value(KEY_OF[letter]), function="REPLACE")
-    return expression
+def candidates(digits: str) -> Iterator[str]:
+    """Every code that types `digits` (at most 4**8 = 65,536: keys 3, 7 and 9 carry four code
+    characters each), for lookups on the code's unique index instead of a scan of every code."""
+    if not is_code_entry(digits):
+        return iter(())
+    return ("".join(chars) for chars in product(*(CHARACTERS_ON[d] for d in digits)))

@@ -4,10 +4,11 @@ appointment (through booking's services, channel `ivr`). The webhooks (views.py)
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from miconsulado.booking import services as booking
@@ -156,13 +157,7 @@ def prove(call: Call, birth_digits: str) -> Proof:
         if failures >= MAX_PROOF_FAILURES:
             return Proof(None, failures)
         digits = str(state.pop("code_digits", "") or "")
-        matches: list[Appointment] = []
-        if birth is not None and keypad.is_code_entry(digits):
-            matches = list(
-                Appointment.objects.alias(typed=keypad.keypad_expression())
-                .filter(typed=digits, applicants__birth_date=birth)
-                .distinct()[:2]
-            )
+        matches = _typed_with_birth_date(digits, birth) if birth is not None else []
         if len(matches) == 1:
             state["appointment_id"] = matches[0].pk
             outcome = Proof(matches[0], failures)
@@ -198,6 +193,30 @@ def cancel_proven(call: Call) -> Appointment:
     cancelled = booking.cancel_appointment(appointment=appointment, channel=Channel.IVR, reason="IVR")
     record_step(call, "cancelled", cancelled.code)
     return cancelled
+
+
+# The candidate codes travel as one parameter (an array; on SQLite a JSON list), not one placeholder
+# each: with 65,536 candidates, placeholders cost seconds of query building, the array milliseconds.
+_TYPED_SQL = """
+    SELECT DISTINCT a.id FROM booking_appointment a
+    JOIN booking_applicant p ON p.appointment_id = a.id
+    WHERE a.code {codes} AND p.birth_date = %s
+    LIMIT 2
+"""
+_CODES_IN = {"postgresql": "= ANY(%s)", "sqlite": "IN (SELECT value FROM json_each(%s))"}
+
+
+def _typed_with_birth_date(digits: str, birth: dt.date) -> list[Appointment]:
+    """Up to two appointments whose code types `digits` and that hold a person born on `birth`."""
+    codes = list(keypad.candidates(digits))
+    if not codes:
+        return []
+    vendor = connection.vendor
+    listed = codes if vendor == "postgresql" else json.dumps(codes)
+    with connection.cursor() as cursor:
+        cursor.execute(_TYPED_SQL.format(codes=_CODES_IN[vendor]), [listed, birth])
+        ids = [row[0] for row in cursor.fetchall()]
+    return list(Appointment.objects.filter(pk__in=ids))
 
 
 def _birth_date(digits: str) -> dt.date | None:

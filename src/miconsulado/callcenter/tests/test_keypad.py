@@ -8,7 +8,7 @@ import pytest
 
 from miconsulado.booking.codes import CODE_ALPHABET, new_code
 from miconsulado.callcenter import hours
-from miconsulado.callcenter.keypad import is_code_entry, keypad_digits
+from miconsulado.callcenter.keypad import candidates, is_code_entry, keypad_digits
 from miconsulado.callcenter.models import LineSettings
 from miconsulado.callcenter.tests.conftest import LA
 
@@ -65,3 +65,13 @@ def test_hours_follow_the_line_zone(settings):
     settings.MICONSULADO = {**settings.MICONSULADO, "CALL_CENTER_TZ": "America/New_York"}
     # 06:30 in Los Angeles is 09:30 in New York: open on a weekday.
     assert hours.hours_at(dt.datetime(2026, 12, 7, 6, 30, tzinfo=LA), LineSettings(pk=1)).open_now
+
+
+def test_candidates_are_every_code_that_types_the_digits():
+    code = new_code()
+    found = list(candidates(keypad_digits(code)))
+    assert code in found
+    assert len(found) == len(set(found))
+    assert all(keypad_digits(c) == keypad_digits(code) for c in found)
+    assert len(list(candidates("33337799"))) == 4**8
+    assert list(candidates("1234")) == []
