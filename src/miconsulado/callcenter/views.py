@@ -484,7 +484,11 @@ def cancel(request: HttpRequest, call: Call) -> HttpResponse:
         say(response, str(refusal.message) or _("No fue posible cancelar la cita."), lang)
         response.redirect(url("menu"), method="POST")
         return twiml(response)
-    say(response, _("Su cita fue cancelada. Le enviaremos la confirmación por correo electrónico."), lang)
+    say(
+        response,
+        _("Su cita fue cancelada. Si nos dio un correo electrónico, le enviaremos la confirmación."),
+        lang,
+    )
     response.redirect(url("menu"), method="POST")
     return twiml(response)
 

@@ -206,3 +206,12 @@ def test_procedure_in_english(caller, in_hours, appointment):
 def test_unknown_procedure_number(caller, in_hours, appointment):
     caller.dial(MAIN, "1", "1", "2", "77", "99")
     assert caller.ended
+
+
+def test_cut_off_refusal_in_english(caller, at, appointment):
+    at(dt.datetime(2026, 12, 15, 12, 0))  # 21 hours before
+    caller.dial(MAIN, "2", "1", "1", keypad_digits(appointment.code), PROOF, "1", "1")
+    assert "24 hours" in caller.all_heard
+    assert "Your appointment was cancelled." not in caller.all_heard
+    appointment.refresh_from_db()
+    assert appointment.status == "confirmed"
