@@ -158,6 +158,7 @@ def incoming(request: HttpRequest) -> HttpResponse:
     if dialled.retired:
         return retired_notice(call, response)
     menu = gather(response, url("language"), "es", timeout=5)
+    # Said in both languages before one is chosen, whatever the active one: not translated.
     say(menu, "Para español, marque 1.", "es")
     say(menu, "For English, press 2.", "en")
     response.redirect(url("language"), method="POST")  # no input: Spanish
@@ -169,7 +170,7 @@ def retired_notice(call: Call, response: VoiceResponse) -> HttpResponse:
     main = (
         PhoneNumber.objects.filter(role=NumberRole.MAIN, active=True).values_list("number", flat=True).first()
     )
-    new_number = spoken_number(main or "+14243090009")
+    new_number = spoken_number(main or services.MAIN_LINE)
     services.record_step(call, "retired_notice", call.number_called)
     for _time in range(2):
         for lang in ("es", "en"):
@@ -199,7 +200,8 @@ def language(request: HttpRequest, call: Call) -> HttpResponse:
 # --- The main menu --------------------------------------------------------------------------------
 
 
-def hours_sentence(lang: str) -> str:
+def hours_sentence() -> str:
+    # The hours of hours.py (WEEKDAY_HOURS, WEEKEND_HOURS), as people say them.
     zone = line_hours.line_zone().key
     zone_name = _("hora del Pacífico") if zone == "America/Los_Angeles" else zone.replace("_", " ")
     return _(
@@ -223,7 +225,7 @@ def menu(request: HttpRequest, call: Call) -> HttpResponse:
     if not open_now and tries == 0:
         say(
             response,
-            _("En este momento nuestros agentes no están disponibles.") + " " + hours_sentence(lang),
+            _("En este momento nuestros agentes no están disponibles.") + " " + hours_sentence(),
             lang,
         )
         say(response, portal_sentence(), lang)
@@ -269,7 +271,7 @@ def menu_choice(request: HttpRequest, call: Call) -> HttpResponse:
         return twiml(response)
     if pressed == "3":
         services.record_step(call, "menu_choice", "3")
-        say(response, hours_sentence(lang), lang)
+        say(response, hours_sentence(), lang)
         say(response, portal_sentence(), lang)
         response.redirect(url("menu"), method="POST")
         return twiml(response)

@@ -1,16 +1,9 @@
-"""Codes typed as keypad digits, and the line's hours."""
+"""Confirmation codes typed as keypad digits."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
-
 from miconsulado.booking.codes import CODE_ALPHABET, new_code
-from miconsulado.callcenter import hours
 from miconsulado.callcenter.keypad import candidates, is_code_entry, keypad_digits
-from miconsulado.callcenter.models import LineSettings
-from miconsulado.callcenter.tests.conftest import LA
 
 
 def test_every_code_character_has_a_key():
@@ -36,35 +29,6 @@ def test_how_many_codes_share_digits():
         per_key[keypad_digits(c)] = per_key.get(keypad_digits(c), 0) + 1
     assert per_key == {"2": 2, "3": 4, "4": 2, "5": 2, "6": 3, "7": 4, "8": 3, "9": 4}
     assert keypad_digits("ACDEFHJK") == keypad_digits("CAFEDHKJ")
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("local", "open_now"),
-    [
-        (dt.datetime(2026, 12, 7, 7, 59), False),  # Monday
-        (dt.datetime(2026, 12, 7, 8, 0), True),
-        (dt.datetime(2026, 12, 7, 20, 59), True),
-        (dt.datetime(2026, 12, 7, 21, 0), False),
-        (dt.datetime(2026, 12, 12, 8, 59), False),  # Saturday
-        (dt.datetime(2026, 12, 12, 9, 0), True),
-        (dt.datetime(2026, 12, 13, 17, 59), True),  # Sunday
-        (dt.datetime(2026, 12, 13, 18, 0), False),
-        (dt.datetime(2026, 11, 26, 8, 30), False),  # Thanksgiving (US federal), Thursday
-        (dt.datetime(2026, 11, 16, 8, 30), False),  # Revolution Day (Mexico, third Monday of November)
-        (dt.datetime(2026, 11, 16, 9, 30), True),
-        (dt.datetime(2026, 11, 17, 8, 30), True),  # an ordinary Tuesday
-    ],
-)
-def test_hours(local, open_now):
-    assert hours.hours_at(local.replace(tzinfo=LA), LineSettings(pk=1)).open_now is open_now
-
-
-@pytest.mark.django_db
-def test_hours_follow_the_line_zone(settings):
-    settings.MICONSULADO = {**settings.MICONSULADO, "CALL_CENTER_TZ": "America/New_York"}
-    # 06:30 in Los Angeles is 09:30 in New York: open on a weekday.
-    assert hours.hours_at(dt.datetime(2026, 12, 7, 6, 30, tzinfo=LA), LineSettings(pk=1)).open_now
 
 
 def test_candidates_are_every_code_that_types_the_digits():
