@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "miconsulado.booking",
     "miconsulado.waitlist",
     "miconsulado.notifications",
+    "miconsulado.callcenter",
     "miconsulado.wiring",
 ]
 
@@ -199,7 +200,11 @@ EMAIL_REPLY_TO = [a.strip() for a in os.environ.get("MICONSULADO_EMAIL_REPLY_TO"
 # its token or sender stops start-up. MICONSULADO_PUBLIC_URL is where the public reaches this site
 # (https://citas.example.org, no trailing slash): the links in SMS and Twilio's status callbacks.
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
-TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+# The token signs Twilio's requests to us (SMS status reports, voice webhooks) and our REST calls.
+# Under DEBUG, unset, a demo token signs webhooks (`make run` prints it, so that a newcomer can sign
+# calls); outside DEBUG, unset, every webhook is refused with 403 and `check` warns.
+DEMO_TWILIO_AUTH_TOKEN = "demo-twilio-auth-token"  # noqa: S105
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "") or (DEMO_TWILIO_AUTH_TOKEN if DEBUG else "")
 SMS_FROM = os.environ.get("MICONSULADO_SMS_FROM", "")
 SMS_BACKEND = os.environ.get("MICONSULADO_SMS_BACKEND", "").strip().lower() or (
     "twilio" if TWILIO_ACCOUNT_SID else "file" if DEBUG else "off"
@@ -207,7 +212,10 @@ SMS_BACKEND = os.environ.get("MICONSULADO_SMS_BACKEND", "").strip().lower() or (
 SMS_FILE_PATH = os.environ.get("MICONSULADO_SMS_DIR", str(VAR_DIR / "sms"))
 PUBLIC_URL = os.environ.get("MICONSULADO_PUBLIC_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 check_sms_settings(
-    backend=SMS_BACKEND, account_sid=TWILIO_ACCOUNT_SID, auth_token=TWILIO_AUTH_TOKEN, sender=SMS_FROM
+    backend=SMS_BACKEND,
+    account_sid=TWILIO_ACCOUNT_SID,
+    auth_token=os.environ.get("TWILIO_AUTH_TOKEN", ""),  # the REST calls need the real one
+    sender=SMS_FROM,
 )
 
 # --- Login throttling (django-axes) -----------------------------------------------------------
@@ -354,4 +362,6 @@ MICONSULADO: dict[str, Any] = {
     # How long a waitlist offer holds its place for the person it is offered to (never past the
     # office's booking lead time before the appointment); then it goes to the next person.
     "WAITLIST_OFFER_HOURS": env_int("MICONSULADO_WAITLIST_OFFER_HOURS", 2),
+    # The phone line's zone: its hours (Mon–Fri 08–21, weekends and holidays 09–18) are read in it.
+    "CALL_CENTER_TZ": os.environ.get("MICONSULADO_CALL_CENTER_TZ", "America/Los_Angeles"),
 }

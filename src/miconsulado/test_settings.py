@@ -15,6 +15,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 
+# The voice webhooks' signatures (callcenter/tests/caller.py signs with it).
+TWILIO_AUTH_TOKEN = "test-twilio-auth-token"  # noqa: S105
+
 # Separate test databases for runs that share a machine (parallel work, a bench beside the suite).
 _test_db = os.environ.get("MICONSULADO_TEST_DB")
 if _test_db:

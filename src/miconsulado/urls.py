@@ -15,4 +15,5 @@ urlpatterns = [
     # The page behind the cancel link of messages (reminders, confirmations, apologies).
     path("cita/cancelar/<str:token>/", notifications_views.cancel_page, name="cancel_appointment_link"),
     path("waitlist/", include("miconsulado.waitlist.urls")),
+    path("voice/", include("miconsulado.callcenter.urls")),
 ]

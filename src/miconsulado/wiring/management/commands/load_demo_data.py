@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from miconsulado.accounts.models import Role, User
+from miconsulado.callcenter.services import ensure_line_defaults
 from miconsulado.catalog.errors import CatalogDataError
 from miconsulado.catalog.localtime import office_today
 from miconsulado.catalog.models import Office, Procedure
@@ -170,6 +171,14 @@ class Command(BaseCommand):
             reports = generate_all_slots(days=days)
             self.stdout.write(
                 f"Slots: {sum(r.created for r in reports)} created, {sum(r.updated for r in reports)} updated, {sum(r.deleted + r.withdrawn for r in reports)} removed, {sum(len(r.conflicts) for r in reports)} in conflict ({len(reports)} offices, {days} days)."
+            )
+
+        line = ensure_line_defaults()
+        self.stdout.write(f"Phone line: {len(line)} number(s)/setting(s) created (admin: Phone line).")
+        if settings.DEBUG and settings.TWILIO_AUTH_TOKEN == settings.DEMO_TWILIO_AUTH_TOKEN:
+            self.stdout.write(
+                f"Phone line: TWILIO_AUTH_TOKEN is unset; voice webhooks are signed with the demo token "
+                f"{settings.DEMO_TWILIO_AUTH_TOKEN!r} (development only)."
             )
 
         if settings.DEBUG:

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from miconsulado.callcenter import views
+
+app_name = "callcenter"
+
+urlpatterns = [
+    path("incoming", views.incoming, name="incoming"),
+    path("status", views.status, name="status"),
+    path("language", views.language, name="language"),
+    path("menu", views.menu, name="menu"),
+    path("menu/choice", views.menu_choice, name="menu_choice"),
+    path("emergency/done", views.emergency_done, name="emergency_done"),
+    path("queue/wait", views.queue_wait, name="queue_wait"),
+    path("queue/done", views.queue_done, name="queue_done"),
+    path("self-service", views.self_service, name="self_service"),
+    path("self-service/choice", views.self_service_choice, name="self_service_choice"),
+    path("appointment/code", views.code, name="code"),
+    path("appointment/code/entered", views.code_entered, name="code_entered"),
+    path("appointment/proof", views.proof, name="proof"),
+    path("appointment", views.appointment, name="appointment"),
+    path("appointment/choice", views.appointment_choice, name="appointment_choice"),
+    path("appointment/cancel", views.cancel, name="cancel"),
+    path("procedures", views.procedures, name="procedures"),
+    path("procedures/choice", views.procedure_choice, name="procedure_choice"),
+]
