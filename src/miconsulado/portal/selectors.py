@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,7 +39,7 @@ def first_free_starts(
     """
     now = now or timezone.now()
     parts: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     adapt = connection.ops.adapt_datetimefield_value
     for office, windows in wanted:
         window_ids = sorted(set(windows))

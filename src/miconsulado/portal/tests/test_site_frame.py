@@ -94,9 +94,9 @@ def test_outside_debug_cookies_are_secure_and_hsts_is_on():
         "MICONSULADO_SECRET_KEY": "x" * 50,
     }
     env.pop("MICONSULADO_SECURE_COOKIES", None)
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # noqa: S603
     assert out.stdout.split() == ["True", "True", "True"]
     env["MICONSULADO_DEBUG"] = "1"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # noqa: S603
     assert out.stdout.split() == ["False", "False", "False"]
     assert settings.X_FRAME_OPTIONS == "DENY"
