@@ -11,14 +11,16 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from miconsulado.catalog import selectors as catalog
-from miconsulado.catalog.models import Country, Office, Procedure
+from miconsulado.catalog.localtime import office_zone
+from miconsulado.catalog.models import Country, Fee, Office, Procedure
 from miconsulado.portal.regions import ZONES, region
 from miconsulado.portal.search import fold, matches
 from miconsulado.scheduling.models import Slot
-from miconsulado.scheduling.selectors import booking_window, window_snapshot
+from miconsulado.scheduling.selectors import availability_version, booking_window, open_slots, window_snapshot
 
 # One office's first free place among some windows: the (office, start) index finds it at once.
 _FIRST_FREE_SQL = (
@@ -204,3 +206,49 @@ def first_free_nearby(
     entries = [OfficeEntry(office=o, first_free=starts.get(o.pk)) for o in others]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     return sorted(entries, key=lambda e: (e.first_free or far, e.office.city))
+
+
+def fees_in_force(procedures: Iterable[Procedure], on: dt.date) -> dict[int, list[Fee]]:
+    """`catalog.selectors.current_fees` of several procedures in one query, by procedure id: per
+    variant the newest row whose validity covers the date, cheapest first. (The office's page lists
+    ten procedures; one query each cost more than the rest of the page.)"""
+    ids = [p.pk for p in procedures]
+    fees = Fee.objects.filter(procedure_id__in=ids, valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
+    newest: dict[tuple[int, str], Fee] = {}
+    for fee in fees.order_by("procedure_id", "variant", "-valid_from"):
+        newest.setdefault((fee.procedure_id, fee.variant), fee)
+    found: dict[int, list[Fee]] = {pk: [] for pk in ids}
+    for (procedure_id, _variant), fee in newest.items():
+        found[procedure_id].append(fee)
+    for rows in found.values():
+        rows.sort(key=lambda f: (f.amount_cents, f.variant))
+    return found
+
+
+# A day's times as the office's wall clock: (start with its UTC offset, as ISO text; local time; places left).
+DayTimes = list[tuple[str, dt.time, int]]
+
+
+def times_by_day(
+    *, office: Office, procedure: Procedure, first: dt.date, last: dt.date, now: dt.datetime
+) -> dict[dt.date, DayTimes]:
+    """The free times of the office's local dates [first, last], by date. Cached like the API's
+    availability: under the office's availability version (any booking, cancellation or expiry
+    changes it at once, in every process), for AVAILABILITY_CACHE_SECONDS at most."""
+    ttl = settings.MICONSULADO["AVAILABILITY_CACHE_SECONDS"]
+    key = ""
+    if ttl:
+        key = f"portal:times:{office.pk}:{availability_version(office.pk)}:{procedure.pk}:{first}:{last}"
+        found = cache.get(key)
+        if found is not None:
+            return dict(found)
+    zone = office_zone(office)
+    days: dict[dt.date, DayTimes] = {}
+    for slot in open_slots(office=office, procedure=procedure, date_from=first, date_to=last, now=now):
+        local = slot.start.astimezone(zone)
+        days.setdefault(local.date(), []).append((local.isoformat(), local.time(), slot.remaining))
+    if ttl:
+        cache.set(key, days, timeout=ttl)
+    return days

@@ -8,7 +8,6 @@ office list as one types, the calendar's month) out of the same whole page.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,11 +22,13 @@ from miconsulado.portal.regions import ZONES, region
 from miconsulado.portal.search import MAX_QUERY_LENGTH
 from miconsulado.portal.selectors import (
     bookable_windows,
+    fees_in_force,
     first_free_nearby,
     first_free_starts,
     offices_by_region,
+    times_by_day,
 )
-from miconsulado.scheduling.selectors import booking_window, open_slots, schedule_for
+from miconsulado.scheduling.selectors import booking_window, schedule_for
 
 
 def offices(request: HttpRequest) -> HttpResponse:
@@ -67,7 +68,9 @@ def procedures(request: HttpRequest, office: str) -> HttpResponse:
     """Step 2: what the office offers, each with its duration and fees."""
     place = _office(office)
     today = office_today(place, timezone.now())
-    offered = [(p, catalog.current_fees(p, today)) for p in catalog.procedures_for_office(place)]
+    procedures_here = list(catalog.procedures_for_office(place))
+    fees = fees_in_force(procedures_here, today)
+    offered = [(p, fees[p.pk]) for p in procedures_here]
     return render(request, "portal/procedures.html", {**_office_context(place), "offered": offered})
 
 
@@ -116,19 +119,13 @@ def calendar(request: HttpRequest, office: str, procedure: str) -> HttpResponse:
     # A month outside the bookable span (an old link, an edited address) shows the nearest one.
     shown = min(max(shown, first_month), last_month)
 
-    slots = open_slots(
+    by_day = times_by_day(
         office=place,
         procedure=wanted,
-        date_from=max(shown, today),
-        date_to=min(months.month_end(shown), last_day),
+        first=max(shown, today),
+        last=min(months.month_end(shown), last_day),
         now=now,
     )
-    zone = office_zone(place)
-    # Times as the office's wall clock: plain dates and times, so that templates convert nothing.
-    by_day: dict[dt.date, list[tuple[str, dt.time, int]]] = defaultdict(list)
-    for slot in slots:
-        local = slot.start.astimezone(zone)
-        by_day[local.date()].append((local.isoformat(), local.time(), slot.remaining))
     places = {day: sum(r for *_, r in times) for day, times in by_day.items()}
 
     day = None
