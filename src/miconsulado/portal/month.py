@@ -47,10 +47,11 @@ def add_months(first: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Cell:
     day: dt.date
     places: int  # free places that day (0: none, or outside the bookable span)
+    label: str = ""  # what a screen reader says of it; made by the view
 
 
 def weekday_order() -> list[int]:

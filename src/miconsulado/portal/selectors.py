@@ -97,6 +97,10 @@ def bookable_windows(
 class OfficeEntry:
     office: Office
     first_free: dt.datetime | None  # UTC
+    # What the office list shows, made by its view.
+    url: str = ""
+    zone_line: str = ""
+    free_line: str = ""
 
     @property
     def zone_name(self) -> str:

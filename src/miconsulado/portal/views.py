@@ -11,8 +11,11 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from miconsulado.catalog import selectors as catalog
 from miconsulado.catalog.localtime import office_date, office_today, office_zone
@@ -35,6 +38,28 @@ def offices(request: HttpRequest) -> HttpResponse:
     """Step 1: every office by state or province, or those the search finds."""
     query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
     groups = offices_by_region(query)
+    # Each entry's lines are made here, once per zone and date, rather than by template tags for
+    # each of 59 offices: they were most of the page's time.
+    link = reverse("portal:procedures", args=["-"])
+    zone_lines: dict[str, str] = {}
+    free_lines: dict[dt.date, str] = {}
+    for country in groups:
+        for group in country.regions:
+            for entry in group.entries:
+                office = entry.office
+                entry.url = link.replace("/-/", f"/{office.code}/")
+                if office.tz not in zone_lines:
+                    zone_lines[office.tz] = gettext("Horario local: %(zone)s") % {"zone": entry.zone_name}
+                entry.zone_line = zone_lines[office.tz]
+                if entry.first_free is None:
+                    entry.free_line = gettext("Sin lugares libres por ahora.")
+                else:
+                    day = office_date(entry.first_free, office)
+                    if day not in free_lines:
+                        free_lines[day] = gettext("Próximo lugar libre: %(day)s") % {
+                            "day": date_format(day, "DATE_FORMAT")
+                        }
+                    entry.free_line = free_lines[day]
     found = sum(len(r.entries) for c in groups for r in c.regions)
     return render(request, "portal/offices.html", {"query": query, "groups": groups, "found": found})
 
@@ -139,16 +164,32 @@ def calendar(request: HttpRequest, office: str, procedure: str) -> HttpResponse:
 
     nearby = first_free_nearby(place, wanted, now=now) if first_free is None else []
     order = months.weekday_order()
+    # Labels made here once, not by template tags in each of ~35 cells and ~50 times.
+    grid = months.weeks(shown, places)
+    for week in grid:
+        for cell in week:
+            if cell is not None:
+                said = f"{date_format(cell.day, 'l')}, {date_format(cell.day, 'DATE_FORMAT')}"
+                free = (
+                    ngettext("%(n)s lugar libre", "%(n)s lugares libres", cell.places) % {"n": cell.places}
+                    if cell.places
+                    else gettext("sin lugares")
+                )
+                cell.label = f"{said}, {free}"
+    times = [
+        (iso, f"{clock:%H:%M}", ngettext("%(n)s lugar", "%(n)s lugares", left) % {"n": left})
+        for iso, clock, left in (by_day.get(day, []) if day else [])
+    ]
     context = {
         **_office_context(place),
         "procedure": wanted,
         "month": shown,
-        "weeks": months.weeks(shown, places),
+        "weeks": grid,
         "weekdays": [(WEEKDAYS[i], WEEKDAYS_ABBR[i]) for i in order],
         "previous_month": months.add_months(shown, -1) if shown > first_month else None,
         "next_month": months.add_months(shown, 1) if shown < last_month else None,
         "day": day,
-        "times": by_day.get(day, []) if day else [],
+        "times": times,
         "first_free": first_free_day,
         "month_empty": not by_day,
         "asked_day": asked_day,
