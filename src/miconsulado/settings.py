@@ -70,12 +70,14 @@ INSTALLED_APPS = [
     "miconsulado.waitlist",
     "miconsulado.notifications",
     "miconsulado.callcenter",
+    "miconsulado.portal",
     "miconsulado.wiring",
 ]
 
 MIDDLEWARE = [
     "miconsulado.core.logs.AccessLogMiddleware",  # first: it sees every answer, even other middleware's
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header on every page
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -276,8 +278,34 @@ STORAGES = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("MICONSULADO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # HSTS only where cookies are secure: a browser told once keeps to HTTPS for the whole time, and
+    # `make run-prod` serves plain HTTP on this machine (it turns secure cookies off).
+    SECURE_HSTS_SECONDS = env_int("MICONSULADO_HSTS_SECONDS", 31536000) if SESSION_COOKIE_SECURE else 0
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # the domain's other hosts are not ours to bind
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # a confirmation code in a URL never leaves the site
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts, styles, images and forms from this site only, no
+# inline script or style, never framed. Pages load the vendored htmx and site.css from /static/.
+# The API's Swagger page (django-ninja's own page, staff and developers) is left out: its bundle
+# sets inline styles.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ("/api/v1/docs",),
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
 
 # --- Behind the reverse proxy (deploy/nginx.conf.template) ----------------------------------
 # Only then are X-Forwarded-* headers believed: nginx replaces Host, X-Forwarded-Host,

@@ -6,7 +6,6 @@ from miconsulado.notifications import views as notifications_views
 from miconsulado.wiring.api.mount import api
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -16,4 +15,6 @@ urlpatterns = [
     path("cita/cancelar/<str:token>/", notifications_views.cancel_page, name="cancel_appointment_link"),
     path("waitlist/", include("miconsulado.waitlist.urls")),
     path("voice/", include("miconsulado.callcenter.urls")),
+    # The citizen portal answers at the root: its start page is the office list.
+    path("", include("miconsulado.portal.urls")),
 ]
