@@ -116,5 +116,5 @@ def appointment_link(request: HttpRequest, code: str) -> HttpResponse:
     try:
         target = reverse("portal:appointment", kwargs={"code": code})
     except NoReverseMatch:
-        target = reverse("home")
+        target = "/"  # the portal's start page
     return HttpResponseRedirect(target)
