@@ -15,7 +15,12 @@ from miconsulado.booking.errors import (
     VerificationNotRequested,
 )
 from miconsulado.booking.models import ContactVerification
-from miconsulado.booking.tests.verification_support import make_hold, sent_code, wrong
+from miconsulado.booking.tests.verification_support import (  # noqa: F401  clear_tasks: autouse
+    clear_tasks,
+    make_hold,
+    sent_code,
+    wrong,
+)
 from miconsulado.testing import make_slot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,7 +99,9 @@ def test_the_code_lives_ten_minutes_by_default(hold):
     sent_at = timezone.now() - dt.timedelta(minutes=5)
     issued = send(hold, now=sent_at)
     assert issued.expires_at == sent_at + dt.timedelta(minutes=10)
-    services.verify_contact(hold=hold, code=sent_code(issued.pk), now=sent_at + dt.timedelta(minutes=9, seconds=59))
+    services.verify_contact(
+        hold=hold, code=sent_code(issued.pk), now=sent_at + dt.timedelta(minutes=9, seconds=59)
+    )
 
 
 def test_a_replaced_code_no_longer_verifies(hold):

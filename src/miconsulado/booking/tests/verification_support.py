@@ -3,6 +3,7 @@ as notifications reads it)."""
 
 from __future__ import annotations
 
+import pytest
 from django_tasks import default_task_backend
 
 from miconsulado.booking import services, verification
@@ -12,8 +13,16 @@ from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
 
 
+@pytest.fixture(autouse=True)
+def clear_tasks() -> None:
+    """Import it into a test module: each test sees only the events it caused."""
+    default_task_backend.clear()
+
+
 def make_hold(slot: Slot, places: int = 1) -> Appointment:
-    return services.hold_slot(slot=slot, procedure=slot.window.procedures.first(), places=places, channel=Channel.API)
+    return services.hold_slot(
+        slot=slot, procedure=slot.window.procedures.first(), places=places, channel=Channel.API
+    )
 
 
 def issued_payloads() -> list[dict]:
