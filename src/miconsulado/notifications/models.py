@@ -19,6 +19,7 @@ class MessageKind(models.TextChoices):
     CONFIRMED = "confirmed", _("Cita confirmada")
     CANCELLED = "cancelled", _("Cita cancelada")
     RESCHEDULED = "rescheduled", _("Cita reprogramada")
+    VERIFICATION_CODE = "verification_code", _("Código de verificación")
 
 
 class MessageChannel(models.TextChoices):

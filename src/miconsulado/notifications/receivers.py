@@ -6,10 +6,16 @@ sending in the receiver's own transaction: a redelivered event writes nothing (d
 
 from __future__ import annotations
 
-from miconsulado.booking.events import AppointmentCancelled, AppointmentConfirmed, AppointmentRescheduled
+from miconsulado.booking.events import (
+    AppointmentCancelled,
+    AppointmentConfirmed,
+    AppointmentRescheduled,
+    VerificationCodeIssued,
+)
 from miconsulado.core.events import receiver
 from miconsulado.notifications.models import MessageKind
 from miconsulado.notifications.services import queue_appointment_emails
+from miconsulado.notifications.verification import queue_verification_email
 
 
 @receiver(AppointmentConfirmed)
@@ -38,3 +44,9 @@ def reschedule_emails(event: AppointmentRescheduled) -> None:
         version=f"{event.previous_slot}-{event.slot}",
         facts=event.payload(),
     )
+
+
+@receiver(VerificationCodeIssued)
+def verification_code_email(event: VerificationCodeIssued) -> None:
+    # Once per issued code: a new code (a resend) is a new message.
+    queue_verification_email(event)
