@@ -173,7 +173,7 @@ def create_hold(request: HttpRequest, payload: HoldIn) -> Status[dict[str, Any]]
 
 @router.post(
     "/appointments/{code}/verification",
-    response={202: VerificationOut, **_errors(*ERRORS)},
+    response={200: VerificationOut, **_errors(*ERRORS)},
     auth=OptionalTokenAuth(),
     openapi_extra=TOKEN_OPTIONAL,
     summary="Enviar el código de verificación de un apartado",
@@ -187,7 +187,7 @@ def send_verification(request: HttpRequest, code: str, payload: VerificationIn) 
     )
     limits = settings.MICONSULADO
     return Status(
-        202,
+        200,
         {
             "channel": issued.channel,
             "expires_at": issued.expires_at,

@@ -19,6 +19,9 @@ ENDPOINTS = {
     ("post", "/api/v1/appointments/{code}/reschedule"),
     ("get", "/api/v1/appointments/{code}/receipt.pdf"),
     ("get", "/api/v1/appointments/{code}/calendar.ics"),
+    ("post", "/api/v1/holds"),
+    ("post", "/api/v1/appointments/{code}/verification"),
+    ("post", "/api/v1/appointments/{code}/confirm"),
 }
 
 
