@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from miconsulado.notifications.email_url import email_settings
+from miconsulado.notifications.sms import check_settings as check_sms_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -190,6 +191,24 @@ DEFAULT_FROM_EMAIL = os.environ.get("MICONSULADO_EMAIL_FROM", "Mi Consulado <no-
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_REPLY_TO = [a.strip() for a in os.environ.get("MICONSULADO_EMAIL_REPLY_TO", "").split(",") if a.strip()]
 
+# --- SMS (notifications) -----------------------------------------------------------------------
+# MICONSULADO_SMS_BACKEND chooses the transport (notifications/sms.py): twilio, file (one text file
+# per message under var/sms/), memory (tests) or off (no SMS rows are written). By default: Twilio
+# when TWILIO_ACCOUNT_SID is set, else files under DEBUG, else off. A Twilio configuration missing
+# its token or sender stops start-up. MICONSULADO_PUBLIC_URL is where the public reaches this site
+# (https://citas.example.org, no trailing slash): the links in SMS and Twilio's status callbacks.
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+SMS_FROM = os.environ.get("MICONSULADO_SMS_FROM", "")
+SMS_BACKEND = os.environ.get("MICONSULADO_SMS_BACKEND", "").strip().lower() or (
+    "twilio" if TWILIO_ACCOUNT_SID else "file" if DEBUG else "off"
+)
+SMS_FILE_PATH = os.environ.get("MICONSULADO_SMS_DIR", str(VAR_DIR / "sms"))
+PUBLIC_URL = os.environ.get("MICONSULADO_PUBLIC_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+check_sms_settings(
+    backend=SMS_BACKEND, account_sid=TWILIO_ACCOUNT_SID, auth_token=TWILIO_AUTH_TOKEN, sender=SMS_FROM
+)
+
 # --- Login throttling (django-axes) -----------------------------------------------------------
 # Each wrong password costs ~0.7 s of hashing and guesses would be unlimited: after
 # LOGIN_FAILURE_LIMIT failures of one username from one address, that pair is refused for the
@@ -291,7 +310,20 @@ LOGGING = {
     },
 }
 
+
 # --- Domain settings (the same for every office; each office's own rules are in scheduling) ----
+def env_hours(name: str, default: str) -> list[int]:
+    """'72,24' -> [72, 24]: whole positive hours, largest first, no repeats; '' -> none."""
+    raw = os.environ.get(name, default)
+    try:
+        hours = sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be whole hours separated by commas, not {raw!r}") from exc
+    if any(h <= 0 for h in hours):
+        raise ImproperlyConfigured(f"{name} must list positive hours, not {raw!r}")
+    return hours
+
+
 MICONSULADO: dict[str, Any] = {
     "HOLD_TTL_SECONDS": env_int("MICONSULADO_HOLD_TTL_SECONDS", 600),
     # Availability answers are cached this long under the office's version, which every change to
@@ -316,6 +348,8 @@ MICONSULADO: dict[str, Any] = {
     # An event's delivery task (core/events.py) RUNNING longer than this lost its worker: the sweep
     # puts it back in the queue. Deliveries take well under a second.
     "EVENT_DELIVERY_TIMEOUT_SECONDS": env_int("MICONSULADO_EVENT_DELIVERY_TIMEOUT_SECONDS", 600),
+    # Reminders by e-mail, these many hours before a confirmed appointment (notifications/reminders.py).
+    "REMINDER_HOURS": env_hours("MICONSULADO_REMINDER_HOURS", "72,24"),
     # Verification of a hold's contact (booking/verification.py): a 6-digit code lives this long and
     # dies after this many wrong attempts; a hold gets at most VERIFICATION_MAX_SENDS codes, one per
     # VERIFICATION_RESEND_SECONDS at most.

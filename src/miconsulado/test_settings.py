@@ -32,3 +32,6 @@ MICONSULADO["AVAILABILITY_CACHE_SECONDS"] = 0  # noqa: F405
 # Tests change catalog rows behind the signals' back (QuerySet.update): a snapshot loaded for every
 # lookup (test_snapshots keeps them longer).
 MICONSULADO["CATALOG_CACHE_SECONDS"] = 0  # noqa: F405
+# No reminders unless a test asks for them (notifications' test_reminders_*: override_settings): the
+# other tests count the messages a change writes, and reminders would add to them.
+MICONSULADO["REMINDER_HOURS"] = []  # noqa: F405

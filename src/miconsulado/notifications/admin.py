@@ -14,7 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from miconsulado.accounts.admin_scope import OfficeFilter, OfficeScopedAdmin
-from miconsulado.notifications.models import Message, MessageKind
+from miconsulado.notifications.gsm7 import is_gsm7, segments, septets
+from miconsulado.notifications.models import Message, MessageChannel, MessageKind
 from miconsulado.notifications.services import send_again
 
 # A verification code is a key to somebody's hold: whoever reads the outbox must not be able to use it.
@@ -63,10 +64,12 @@ class MessageAdmin(OfficeScopedAdmin):
         "sent_at",
         "message_id",
         "provider_message_id",
+        "provider_status",
         "dedup_key",
         "resent_from",
         "subject",
         "text",
+        "sms_length",
         "html_preview",
     )
     readonly_fields = fields
@@ -81,6 +84,28 @@ class MessageAdmin(OfficeScopedAdmin):
     @admin.display(description=_("texto"))
     def text(self, obj: Message) -> str:
         return format_html('<pre style="white-space:pre-wrap">{}</pre>', masked(obj, obj.body_text))
+
+    @admin.display(description=_("longitud del SMS"))
+    def sms_length(self, obj: Message) -> str:
+        if obj.channel != MessageChannel.SMS:
+            return "—"
+        if not is_gsm7(obj.body_text):
+            return gettext("%(n)s caracteres, Unicode") % {"n": len(obj.body_text)}
+        return gettext("%(n)s caracteres GSM-7, %(parts)s segmento(s)") % {
+            "n": septets(obj.body_text),
+            "parts": segments(obj.body_text),
+        }
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Message], search_term: str
+    ) -> tuple[QuerySet[Message], bool]:
+        """A phone number as people type it ("(213) 555-0100", "+1 213 555 0100") finds the
+        E.164 rows (+12135550100), besides the usual search."""
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        digits = re.sub(r"\D", "", search_term)
+        if len(digits) >= 7 and re.fullmatch(r"[\d\s()+.\-]+", search_term.strip()):
+            results = results | queryset.filter(channel=MessageChannel.SMS, recipient__endswith=digits[-10:])
+        return results, duplicates
 
     @admin.display(description=_("HTML"))
     def html_preview(self, obj: Message) -> str:

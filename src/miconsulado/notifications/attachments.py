@@ -29,6 +29,8 @@ def attachments_for(message: Message) -> list[Attachment]:
     appointment = message.appointment
     if appointment is None or message.channel != MessageChannel.EMAIL or message.kind in WITHOUT_ATTACHMENTS:
         return []
+    if message.kind == MessageKind.SLOT_CONFLICT:
+        return []  # the office cannot serve that time: no receipt or calendar entry for it
     language = message.language or "es"
     files = [
         Attachment(

@@ -80,6 +80,8 @@ def _translated(context: dict[str, Any]) -> dict[str, Any]:
         if context.get("channel") in Channel.values
         else "",
     }
+    if context.get("cancel_until_utc"):
+        extra["cancel_until"] = local_when(context["cancel_until_utc"], office)
     previous: Office | None = context.get("previous_office")
     if previous is not None and context.get("previous_slot_start"):
         extra["previous_office_name"] = previous.name

@@ -19,6 +19,8 @@ class MessageKind(models.TextChoices):
     CONFIRMED = "confirmed", _("Cita confirmada")
     CANCELLED = "cancelled", _("Cita cancelada")
     RESCHEDULED = "rescheduled", _("Cita reprogramada")
+    REMINDER = "reminder", _("Recordatorio de cita")
+    SLOT_CONFLICT = "slot_conflict", _("Horario ya no disponible")
     VERIFICATION_CODE = "verification_code", _("Código de verificación")
 
 
@@ -54,6 +56,8 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
     last_error = models.TextField(_("último error"), blank=True)
     provider_message_id = models.CharField(_("id del proveedor"), max_length=200, blank=True)
+    # The provider's last word on delivery (Twilio's status callback: sent, delivered, undelivered…).
+    provider_status = models.CharField(_("estado en el proveedor"), max_length=20, blank=True)
     # The SMTP Message-ID, fixed when the row is written: a message sent twice (a worker killed
     # between handing it over and recording it) carries the same one, and reads as a repeat.
     message_id = models.CharField("Message-ID", max_length=200, unique=True)

@@ -13,9 +13,12 @@ from miconsulado.booking.events import (
     VerificationCodeIssued,
 )
 from miconsulado.core.events import receiver
+from miconsulado.notifications.conflicts import queue_conflict_emails
 from miconsulado.notifications.models import MessageKind
-from miconsulado.notifications.services import queue_appointment_emails
+from miconsulado.notifications.reminders import plan_reminders
+from miconsulado.notifications.services import queue_appointment_emails, queue_appointment_sms
 from miconsulado.notifications.verification import queue_verification_email
+from miconsulado.scheduling.events import SlotsInConflict
 
 
 @receiver(AppointmentConfirmed)
@@ -24,12 +27,18 @@ def confirmation_emails(event: AppointmentConfirmed) -> None:
     queue_appointment_emails(
         kind=MessageKind.CONFIRMED, code=event.appointment, version=str(event.slot), facts=event.payload()
     )
+    queue_appointment_sms(
+        kind=MessageKind.CONFIRMED, code=event.appointment, version=str(event.slot), facts=event.payload()
+    )
 
 
 @receiver(AppointmentCancelled)
 def cancellation_emails(event: AppointmentCancelled) -> None:
     # A cancellation is final: once per appointment.
     queue_appointment_emails(
+        kind=MessageKind.CANCELLED, code=event.appointment, version=str(event.slot), facts=event.payload()
+    )
+    queue_appointment_sms(
         kind=MessageKind.CANCELLED, code=event.appointment, version=str(event.slot), facts=event.payload()
     )
 
@@ -44,6 +53,40 @@ def reschedule_emails(event: AppointmentRescheduled) -> None:
         version=f"{event.previous_slot}-{event.slot}",
         facts=event.payload(),
     )
+    queue_appointment_sms(
+        kind=MessageKind.RESCHEDULED,
+        code=event.appointment,
+        version=f"{event.previous_slot}-{event.slot}",
+        facts=event.payload(),
+    )
+
+
+# --- Reminders (notifications/reminders.py) ------------------------------------------------------
+# Each event only says "look again": the plan follows the appointment as it is now, so a late,
+# repeated or out-of-order delivery ends in the same rows.
+
+
+@receiver(AppointmentConfirmed)
+def schedule_reminders(event: AppointmentConfirmed) -> None:
+    plan_reminders(code=event.appointment)
+
+
+@receiver(AppointmentRescheduled)
+def move_reminders(event: AppointmentRescheduled) -> None:
+    plan_reminders(code=event.appointment)
+
+
+@receiver(AppointmentCancelled)
+def drop_reminders(event: AppointmentCancelled) -> None:
+    plan_reminders(code=event.appointment)
+
+
+# --- Slots a regenerated schedule no longer offers (notifications/conflicts.py) -------------------
+
+
+@receiver(SlotsInConflict)
+def conflict_emails(event: SlotsInConflict) -> None:
+    queue_conflict_emails(office_code=event.office, slots=event.slots)
 
 
 @receiver(VerificationCodeIssued)

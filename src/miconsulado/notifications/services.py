@@ -20,6 +20,7 @@ from miconsulado.booking.models import Appointment
 from miconsulado.catalog.models import Office
 from miconsulado.core.outbox import enqueue_on_commit
 from miconsulado.notifications.compose import render
+from miconsulado.notifications.links import cancel_link_context
 from miconsulado.notifications.models import Message, MessageChannel, MessageKind, MessageState
 
 
@@ -45,17 +46,35 @@ def email_recipients(appointment: Appointment) -> list[str]:
 
 
 def queue_appointment_emails(
-    *, kind: MessageKind, code: str, version: str, facts: dict[str, Any]
+    *,
+    kind: MessageKind,
+    code: str,
+    version: str,
+    facts: dict[str, Any],
+    extra_context: dict[str, Any] | None = None,
 ) -> list[Message]:
     """Write (once) the e-mails of `kind` about the appointment `code` and queue their sending with
     the current transaction. `version` tells this change from another of the same kind (a second
-    reschedule); `facts` are the event's. Returns the rows written now (none on a redelivery)."""
+    reschedule); `facts` are the event's; `extra_context`, what the kind's templates need besides.
+    Returns the rows written now (none on a redelivery)."""
     appointment = Appointment.objects.select_related("office", "procedure").filter(code=code).first()
     if appointment is None:
         return []
     language = appointment_language(appointment)
     # One text for every recipient: rendered once, not per address.
     context = _context(appointment, facts, language)
+    if kind in (MessageKind.CONFIRMED, MessageKind.RESCHEDULED):
+        # The signed link to cancel (notifications/links.py), for the slot this message is about.
+        context.update(
+            cancel_link_context(
+                office=context["office"],
+                code=code,
+                slot_id=int(facts["slot"]),
+                start_utc=facts["slot_start"],
+                now=timezone.now(),
+            )
+        )
+    context.update(extra_context or {})
     rendered = render(kind.value, language=language, context=context)
     written = []
     for address in email_recipients(appointment):
@@ -150,3 +169,48 @@ def send_again(messages: Iterable[Message]) -> list[Message]:
                 queue_send(copy)
                 copies.append(copy)
     return copies
+
+
+def sms_recipients(appointment: Appointment) -> list[str]:
+    """Every distinct phone number (E.164, as booking stores it) among the appointment's people."""
+    phones = appointment.applicants.order_by("position").values_list("phone", flat=True)
+    return list(dict.fromkeys(p for p in phones if p))
+
+
+def queue_appointment_sms(
+    *, kind: MessageKind, code: str, version: str, facts: dict[str, Any]
+) -> list[Message]:
+    """As queue_appointment_emails, for the SMS of the appointment's phone numbers (none when SMS are
+    off). Key `<kind>:<code>:<version>:sms:<phone>`."""
+    from miconsulado.notifications.sms import sms_enabled
+    from miconsulado.notifications.sms_text import render_sms
+
+    if not sms_enabled():
+        return []
+    appointment = Appointment.objects.select_related("office", "procedure").filter(code=code).first()
+    if appointment is None:
+        return []
+    language = appointment_language(appointment)
+    context = _context(appointment, facts, language)
+    text = render_sms(kind.value, language=language, context=context)
+    written = []
+    for phone in sms_recipients(appointment):
+        key = f"{kind.value}:{code}:{version}:sms:{phone}"
+        if Message.objects.filter(dedup_key=key).exists():
+            continue
+        message = Message(
+            kind=kind,
+            channel=MessageChannel.SMS,
+            recipient=phone,
+            language=language,
+            appointment=appointment,
+            office=context["office"],
+            dedup_key=key,
+            message_id=new_message_id(),  # the row's reference with the provider (and the file's name)
+            body_text=text,
+            next_attempt_at=timezone.now(),
+        )
+        if _insert_once(message):
+            queue_send(message)
+            written.append(message)
+    return written

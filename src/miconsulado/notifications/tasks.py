@@ -26,8 +26,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from miconsulado.notifications import sms
 from miconsulado.notifications.attachments import attachments_for
-from miconsulado.notifications.models import Message, MessageChannel, MessageState
+from miconsulado.notifications.models import Message, MessageChannel, MessageKind, MessageState
+from miconsulado.notifications.reminders import why_not_send
 from miconsulado.notifications.services import queue_send
 
 logger = logging.getLogger(__name__)
@@ -44,10 +46,14 @@ def _setting(name: str) -> int:
 
 
 @task()
-def send_message(message_pk: int) -> str:
-    """Send one queued message; returns the state it ends in ("" if it was not ours to send)."""
-    now = timezone.now()
-    claimed = Message.objects.filter(pk=message_pk, state=MessageState.QUEUED).update(
+def send_message(message_pk: int, now_iso: str | None = None) -> str:
+    """Send one queued message; returns the state it ends in ("" if it was not ours to send).
+    `now_iso`: the clock, for tests."""
+    now = dt.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    # A reminder is sent at its due time, not before (a task run early finds nothing to claim; the
+    # sweep takes the row once it is overdue).
+    due = ~Q(kind=MessageKind.REMINDER) | Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    claimed = Message.objects.filter(due, pk=message_pk, state=MessageState.QUEUED).update(
         state=MessageState.SENDING,
         attempts=F("attempts") + 1,
         claimed_at=now,
@@ -57,6 +63,12 @@ def send_message(message_pk: int) -> str:
     if not claimed:
         return ""  # sent, failed or being sent by another worker
     message = Message.objects.get(pk=message_pk)
+    if message.kind == MessageKind.REMINDER and (reason := why_not_send(message, now=now)):
+        Message.objects.filter(pk=message.pk, state=MessageState.SENDING, attempts=message.attempts).update(
+            state=MessageState.CANCELLED, last_error=reason, updated_at=now
+        )
+        logger.info("reminder %s not sent: %s", message.pk, reason)
+        return MessageState.CANCELLED
     try:
         provider_id = deliver(message)
     except Exception as exc:  # every failure is recorded on the row
@@ -67,6 +79,8 @@ def send_message(message_pk: int) -> str:
 
 def deliver(message: Message) -> str:
     """Hand the message to its transport; returns the provider's id for it."""
+    if message.channel == MessageChannel.SMS:
+        return deliver_sms(message)
     if message.channel != MessageChannel.EMAIL:
         raise PermanentFailure(f"no transport for channel {message.channel!r}")
     email = email_for(message)
@@ -74,6 +88,24 @@ def deliver(message: Message) -> str:
         if connection.send_messages([email]) != 1:
             raise PermanentFailure("the transport did not take the message")
     return str(getattr(email, "provider_message_id", "") or "")
+
+
+def deliver_sms(message: Message) -> str:
+    """Hand an SMS row to the configured provider. A row tried before (attempts > 1) may have been
+    handed over by a worker that died, or that timed out waiting for the answer: the provider is
+    asked first, and a message it already has is recorded instead of sent again (sms.py)."""
+    sms_provider = sms.provider()
+    outgoing = sms.OutgoingSms(
+        to=message.recipient,
+        body=message.body_text,
+        reference=message.message_id,
+        not_before=message.created_at,
+        status_callback=sms.status_callback_url(message.pk),
+    )
+    if message.attempts > 1 and (earlier := sms_provider.find_sent(outgoing)):
+        logger.info("message %s: already with the provider as %s, not sent again", message.pk, earlier)
+        return earlier
+    return sms_provider.send(outgoing)
 
 
 def email_for(message: Message) -> EmailMultiAlternatives:
@@ -95,8 +127,10 @@ def email_for(message: Message) -> EmailMultiAlternatives:
 
 def classify(exc: BaseException) -> tuple[bool, str]:
     """(permanent?, reason) of a failed send."""
-    if isinstance(exc, PermanentFailure):
+    if isinstance(exc, PermanentFailure | sms.PermanentSmsError):
         return True, str(exc)
+    if isinstance(exc, sms.TemporarySmsError):
+        return False, str(exc)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         reason = "; ".join(f"{addr}: {code} {_text(text)}" for addr, (code, text) in exc.recipients.items())

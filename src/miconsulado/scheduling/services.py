@@ -16,7 +16,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -29,6 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from miconsulado.catalog.localtime import local_day_end, local_day_start, office_date, office_zone
 from miconsulado.catalog.models import Office
 from miconsulado.core.errors import Invalid
+from miconsulado.core.events import announce
+from miconsulado.scheduling.events import SlotsInConflict
 from miconsulado.scheduling.holidays import closed_holidays
 from miconsulado.scheduling.models import (
     AvailabilityVersion,
@@ -64,6 +66,9 @@ class GenerationReport:
     withdrawn: int = 0
     # Every slot of the range that is in conflict after the run (new or still unresolved).
     conflicts: list[Slot] = field(default_factory=list)
+    # Booked slots this run found no longer offered (newly, or for another cause), as announced in
+    # SlotsInConflict: {"slot", "start", "cause", "detail"}.
+    vanished: list[dict[str, Any]] = field(default_factory=list)
 
 
 def slot_capacity(*, desks: int, capacity_percent: int) -> int:
@@ -248,22 +253,36 @@ class _Row(NamedTuple):
     withdrawn: bool
 
 
-def _absence_reason(plan: _Plan, slot: _Row) -> str:
-    """Why the schedule no longer produces `slot`, in the project's language, for staff."""
+def _absence_cause(plan: _Plan, slot: _Row) -> tuple[str, str]:
+    """Why the schedule no longer produces `slot`: (cause, detail), a cause of events.CAUSES and
+    the closure's reason or the holiday's name."""
     local = slot.start.astimezone(plan.zone)
     day = local.date()
     minute = local.hour * 60 + local.minute
     length = max(1, int((slot.end - slot.start).total_seconds() // 60))
     if slot.window_id not in plan.windows:
-        return gettext("Ventanilla inactiva")
+        return "window_inactive", ""
     if plan.policy.capacity_percent == 0:
-        return gettext("Capacidad al 0 %")
+        return "capacity_zero", ""
     for closure in plan.closures.get(day, ()):
         c0, c1 = _closure_range(closure)
         if c0 < minute + length and minute < c1:
-            return gettext("Cierre: %(reason)s") % {"reason": closure.reason}
+            return "closure", closure.reason
     if day in plan.holidays and not plan.extras.get(day):
-        return gettext("Día feriado: %(name)s") % {"name": plan.holidays[day]}
+        return "holiday", plan.holidays[day]
+    return "out_of_hours", ""
+
+
+def _absence_reason(cause: str, detail: str) -> str:
+    """The cause in the project's language, for staff."""
+    if cause == "window_inactive":
+        return gettext("Ventanilla inactiva")
+    if cause == "capacity_zero":
+        return gettext("Capacidad al 0 %")
+    if cause == "closure":
+        return gettext("Cierre: %(reason)s") % {"reason": detail}
+    if cause == "holiday":
+        return gettext("Día feriado: %(name)s") % {"name": detail}
     return gettext("Fuera del horario")
 
 
@@ -320,6 +339,9 @@ def generate_slots(
                 start,
                 end,
             )
+        if report.vanished:
+            # In this transaction: the people are told if and only if the change commits.
+            announce(SlotsInConflict(office=office.code, slots=report.vanished))
         note_availability_changed(office_id=office.pk)
     return report
 
@@ -396,7 +418,13 @@ def _upsert(
                 capacity = slot.booked
         elif slot.booked > 0:
             end, capacity = slot.end, slot.capacity
-            conflict, reason = True, _absence_reason(plan, slot)[:200]
+            cause, detail = _absence_cause(plan, slot)
+            conflict, reason = True, _absence_reason(cause, detail)[:200]
+            if not slot.conflict or slot.conflict_reason != reason:
+                # Newly vanished (or for another cause): its people are told (SlotsInConflict).
+                report.vanished.append(
+                    {"slot": slot.pk, "start": slot.start.isoformat(), "cause": cause, "detail": detail}
+                )
         else:
             unproduced_free.append(slot)
             continue

@@ -22,6 +22,7 @@ from miconsulado.booking.models import Appointment
 from miconsulado.catalog.models import Fee, Office
 from miconsulado.core import events
 from miconsulado.core.channels import Channel
+from miconsulado.notifications.tests.twilio_support import twilio_api  # noqa: F401  # a fixture
 from miconsulado.scheduling.models import ServiceWindow
 from miconsulado.testing import applicant, make_office, make_procedure, make_slot, make_window
 

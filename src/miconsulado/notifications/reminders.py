@@ -1,0 +1,198 @@
+"""Reminders by e-mail, MICONSULADO_REMINDER_HOURS (default 72 and 24) before a confirmed appointment.
+
+Scheduled as rows of the outbox: a reminder is a `Message` of kind `reminder`, written (rendered) by
+the receivers of booking's events in their transaction, `queued` with its due time in
+`next_attempt_at` and its send task queued to run then (`run_after`). A lost task is no loss: the
+sweep (`requeue_stale_messages`) queues again any `queued` row that far past its due time.
+
+`plan_reminders` brings an appointment's reminders in line with the appointment *as it is now*, so
+that every event (confirmed, rescheduled, cancelled), delivered late, twice or out of order, ends
+in the same rows:
+
+* not confirmed any more (cancelled) → its queued reminders are `cancelled`;
+* confirmed → queued reminders for another slot (before a move) are `cancelled`, and one reminder
+  per offset and address is written for the current slot, unless already due: a change made less
+  than 72 h before skips the 72 h reminder rather than send it late. The dedup key names the
+  appointment, the slot (so its start) and the offset: `reminder:<code>:<slot>:<hours>h:email:<addr>`.
+  A row cancelled by a move and needed again (moved back to that slot) is queued again, not doubled.
+
+At send time (`why_not_send`, from notifications.tasks) a reminder is dropped (`cancelled`, the
+reason in `last_error`) if its appointment is gone, not confirmed, moved, already started, told its
+slot is no longer offered, or if a later reminder is due already (a worker back after a long stop
+sends the 24 h reminder, not both in a burst).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from miconsulado.booking.models import Appointment, AppointmentStatus
+from miconsulado.notifications.compose import render
+from miconsulado.notifications.links import cancel_link_context
+from miconsulado.notifications.models import Message, MessageChannel, MessageKind, MessageState
+from miconsulado.notifications.services import (
+    _context,
+    _insert_once,
+    appointment_language,
+    email_recipients,
+    new_message_id,
+    queue_send,
+)
+
+
+def reminder_hours() -> list[int]:
+    """The offsets, in hours before the start, largest first."""
+    return sorted({int(h) for h in settings.MICONSULADO["REMINDER_HOURS"]}, reverse=True)
+
+
+def reminder_key(code: str, slot_id: int, hours: int, address: str) -> str:
+    return f"reminder:{code}:{slot_id}:{hours}h:email:{address.lower()}"
+
+
+def key_slot_and_hours(key: str) -> tuple[int, int] | None:
+    """(slot id, hours) named by a reminder's dedup key (or its admin copy's)."""
+    parts = key.split(":")
+    if len(parts) < 4 or parts[0] != MessageKind.REMINDER or not parts[3].endswith("h"):
+        return None
+    try:
+        return int(parts[2]), int(parts[3][:-1])
+    except ValueError:
+        return None
+
+
+def _drop(pending: QuerySet[Message], *, reason: str, now: dt.datetime) -> int:
+    # Conditional on `queued`: a row a worker claimed meanwhile is its to finish.
+    return pending.filter(state=MessageState.QUEUED).update(
+        state=MessageState.CANCELLED, last_error=reason, updated_at=now
+    )
+
+
+def plan_reminders(*, code: str, now: dt.datetime | None = None) -> list[Message]:
+    """Make the appointment `code`'s reminders match it as it is now (module docstring), in the
+    caller's transaction. Returns the rows queued now (written or queued again)."""
+    now = now or timezone.now()
+    # Locked: a change committed while we plan waits, and its own event plans again after us, so
+    # the last plan always sees the last state.
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("office", "procedure", "slot")
+        .filter(code=code)
+        .first()
+    )
+    if appointment is None:
+        return []
+    pending = Message.objects.filter(appointment=appointment, kind=MessageKind.REMINDER)
+    if appointment.status != AppointmentStatus.CONFIRMED:
+        _drop(pending, reason=f"appointment {appointment.status}", now=now)
+        return []
+    slot = appointment.slot
+    _drop(
+        pending.exclude(dedup_key__startswith=f"reminder:{code}:{slot.pk}:"),
+        reason="appointment rescheduled",
+        now=now,
+    )
+    addresses = email_recipients(appointment)
+    queued: list[Message] = []
+    for hours in reminder_hours():
+        due = slot.start - dt.timedelta(hours=hours)
+        if due <= now:
+            continue  # already due when the change came: skipped, not sent late
+        keys = {reminder_key(code, slot.pk, hours, a): a for a in addresses}
+        existing = dict(Message.objects.filter(dedup_key__in=keys).values_list("dedup_key", "state"))
+        todo = {k: a for k, a in keys.items() if existing.get(k) in (None, MessageState.CANCELLED)}
+        if not todo:
+            continue
+        language = appointment_language(appointment)
+        rendered = render(
+            MessageKind.REMINDER.value, language=language, context=_reminder_context(appointment, hours, due)
+        )
+        for key, address in todo.items():
+            if key in existing:  # cancelled by a move away, and the appointment is back: queue it again
+                revived = Message.objects.filter(dedup_key=key, state=MessageState.CANCELLED).update(
+                    state=MessageState.QUEUED,
+                    subject=rendered.subject[:300],
+                    body_text=rendered.text,
+                    body_html=rendered.html,
+                    next_attempt_at=due,
+                    last_error="",
+                    updated_at=now,
+                )
+                if revived:
+                    message = Message.objects.get(dedup_key=key)
+                    queue_send(message, run_after=due)
+                    queued.append(message)
+                continue
+            message = Message(
+                kind=MessageKind.REMINDER,
+                channel=MessageChannel.EMAIL,
+                recipient=address,
+                language=language,
+                appointment=appointment,
+                office=appointment.office,
+                dedup_key=key,
+                message_id=new_message_id(),
+                subject=rendered.subject[:300],
+                body_text=rendered.text,
+                body_html=rendered.html,
+                next_attempt_at=due,
+            )
+            if _insert_once(message):
+                queue_send(message, run_after=due)
+                queued.append(message)
+    return queued
+
+
+def _reminder_context(appointment: Appointment, hours: int, due: dt.datetime) -> dict[str, Any]:
+    start = appointment.slot.start.astimezone(dt.UTC).isoformat()
+    facts = {"office": appointment.office.code, "slot": appointment.slot_id, "slot_start": start}
+    context = _context(appointment, facts, appointment_language(appointment))
+    context["reminder_hours"] = hours
+    # The link as it will be when the reminder arrives: none if the cut-off has passed by then.
+    context.update(
+        cancel_link_context(
+            office=appointment.office,
+            code=appointment.code,
+            slot_id=appointment.slot_id,
+            start_utc=start,
+            now=due,
+        )
+    )
+    return context
+
+
+def why_not_send(message: Message, *, now: dt.datetime) -> str:
+    """Why the reminder `message` must not go out now ("" if it should)."""
+    named = key_slot_and_hours(message.dedup_key)
+    appointment = (
+        Appointment.objects.select_related("slot").filter(pk=message.appointment_id).first()
+        if message.appointment_id
+        else None
+    )
+    if appointment is None or named is None:
+        return "no appointment"
+    slot_id, hours = named
+    if appointment.status != AppointmentStatus.CONFIRMED:
+        return f"appointment {appointment.status}"
+    if appointment.slot_id != slot_id:
+        return "appointment rescheduled"
+    start = appointment.slot.start
+    if start <= now:
+        return "appointment already started"
+    if (
+        appointment.slot.conflict
+        and Message.objects.filter(
+            kind=MessageKind.SLOT_CONFLICT,
+            dedup_key__startswith=f"slot_conflict:{appointment.code}:{slot_id}:",
+        ).exists()
+    ):
+        return "the office no longer offers this time (told so)"
+    if message.resent_from_id is None:  # the admin's "send again" is a deliberate repeat
+        for later in reminder_hours():
+            if later < hours and start - dt.timedelta(hours=later) <= now:
+                return f"superseded by the {later} h reminder"
+    return ""
