@@ -392,4 +392,15 @@ MICONSULADO: dict[str, Any] = {
     "WAITLIST_OFFER_HOURS": env_int("MICONSULADO_WAITLIST_OFFER_HOURS", 2),
     # The phone line's zone: its hours (Mon–Fri 08–21, weekends and holidays 09–18) are read in it.
     "CALL_CENTER_TZ": os.environ.get("MICONSULADO_CALL_CENTER_TZ", "America/Los_Angeles"),
+    # Verification of a hold's contact (booking/verification.py): a 6-digit code lives this long and
+    # dies after this many wrong attempts; a hold gets at most VERIFICATION_MAX_SENDS codes, one per
+    # VERIFICATION_RESEND_SECONDS at most.
+    "VERIFICATION_CODE_TTL_SECONDS": env_int("MICONSULADO_VERIFICATION_CODE_TTL_SECONDS", 600),
+    "VERIFICATION_MAX_ATTEMPTS": env_int("MICONSULADO_VERIFICATION_MAX_ATTEMPTS", 5),
+    "VERIFICATION_RESEND_SECONDS": env_int("MICONSULADO_VERIFICATION_RESEND_SECONDS", 60),
+    "VERIFICATION_MAX_SENDS": env_int("MICONSULADO_VERIFICATION_MAX_SENDS", 5),
+    # Booking in one step without a token (POST /api/v1/appointments). Off, an anonymous caller is
+    # told to hold, verify its contact with a code and confirm (403 anonymous_one_step_booking_off);
+    # tokens (agents, staff) still book in one step.
+    "ANONYMOUS_ONE_STEP_BOOKING": env_bool("MICONSULADO_ANONYMOUS_ONE_STEP_BOOKING", True),
 }

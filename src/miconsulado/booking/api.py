@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Status
 
@@ -21,8 +22,13 @@ from miconsulado.booking.schemas import (
     AppointmentIn,
     AppointmentOut,
     CancelIn,
+    ConfirmIn,
     DayAppointmentsOut,
+    HoldIn,
+    HoldOut,
     RescheduleIn,
+    VerificationIn,
+    VerificationOut,
 )
 from miconsulado.catalog.localtime import office_zone
 from miconsulado.core import languages
@@ -100,7 +106,9 @@ def create_appointment(
     """Reserve and confirm in one step. Without a token the channel is `api`; an agent's token books
     by phone (`phone`), a consular staff token (own offices only), supervisor or admin as `staff`.
     The appointment's messages are in `language`, else the Accept-Language header's if es or en,
-    else Spanish."""
+    else Spanish. Where the deployment turned one-step booking off for callers without a token
+    (403 `anonymous_one_step_booking_off`), they hold (`POST /holds`), ask for a code
+    (`POST /appointments/{code}/verification`) and confirm with it (`POST /appointments/{code}/confirm`)."""
     who = caller(request)
     key = (idempotency_key or "").strip() or None
     booked = requests.book(
@@ -119,6 +127,104 @@ def create_appointment(
         response["Idempotent-Replayed"] = "true"
     curps = requests.visible_curps(who, *(a.curp for a in payload.applicants))
     return Status(201, appointment_out(booked.appointment, curps=curps))
+
+
+def hold_out(appointment: Appointment) -> dict[str, Any]:
+    zone = office_zone(appointment.office)
+    return {
+        "code": appointment.code,
+        "status": appointment.status,
+        "office": {
+            "code": appointment.office.code,
+            "name": appointment.office.name,
+            "tz": appointment.office.tz,
+        },
+        "procedure": {"code": appointment.procedure.code, "name": appointment.procedure.name},
+        "start": appointment.slot.start.astimezone(zone),
+        "end": appointment.slot.end.astimezone(zone),
+        "places": appointment.places,
+        "language": appointment.language,
+        "expires_at": appointment.hold_expires_at,
+    }
+
+
+@router.post(
+    "/holds",
+    response={201: HoldOut, **_errors(*ERRORS)},
+    auth=OptionalTokenAuth(),
+    openapi_extra=TOKEN_OPTIONAL,
+    summary="Apartar un horario",
+)
+def create_hold(request: HttpRequest, payload: HoldIn) -> Status[dict[str, Any]]:
+    """Set places aside for a while (10 minutes by default) while the people are written down. Then,
+    without a token: `POST /appointments/{code}/verification` sends a 6-digit code to the first
+    applicant's e-mail, and `POST /appointments/{code}/confirm` with that code confirms."""
+    who = caller(request)
+    held = requests.hold(
+        caller=who,
+        office=payload.office,
+        procedure=payload.procedure,
+        start=payload.start,
+        places=payload.places,
+        language=payload.language or languages.supported(getattr(request, "LANGUAGE_CODE", None)),
+    )
+    return Status(201, hold_out(held))
+
+
+@router.post(
+    "/appointments/{code}/verification",
+    response={200: VerificationOut, **_errors(*ERRORS)},
+    auth=OptionalTokenAuth(),
+    openapi_extra=TOKEN_OPTIONAL,
+    summary="Enviar el código de verificación de un apartado",
+)
+def send_verification(request: HttpRequest, code: str, payload: VerificationIn) -> Status[dict[str, Any]]:
+    """Send a 6-digit code to the e-mail of the hold's first applicant; valid 10 minutes, 5 attempts.
+    A new code replaces the previous one; one a minute at most, 5 per hold (409
+    `verification_resend_too_soon`, `verification_resend_limit`)."""
+    issued = requests.send_code(
+        caller=caller(request), code=code, contact=payload.email, language=payload.language
+    )
+    limits = settings.MICONSULADO
+    return Status(
+        200,
+        {
+            "channel": issued.channel,
+            "expires_at": issued.expires_at,
+            "resend_after": issued.created_at
+            + dt.timedelta(seconds=int(limits["VERIFICATION_RESEND_SECONDS"])),
+            "sends_left": max(
+                0, int(limits["VERIFICATION_MAX_SENDS"]) - issued.appointment.verifications.count()
+            ),
+        },
+    )
+
+
+@router.post(
+    "/appointments/{code}/confirm",
+    response={200: AppointmentOut, **_errors(*ERRORS)},
+    auth=OptionalTokenAuth(),
+    openapi_extra=TOKEN_OPTIONAL,
+    summary="Confirmar un apartado",
+)
+def confirm_hold(request: HttpRequest, code: str, payload: ConfirmIn) -> dict[str, Any]:
+    """Confirm the hold for these people. Without a token, `verification_code` (the code sent to
+    the first applicant's e-mail) is required: 403 `contact_not_verified` without it; 422
+    `verification_code_wrong` (with the attempts left), `verification_code_expired`,
+    `verification_code_locked` (ask for a new code). A confirmation refused for another reason
+    may be sent again with the same code."""
+    who = caller(request)
+    appointment = requests.confirm(
+        caller=who,
+        code=code,
+        applicants=[a.to_data() for a in payload.applicants],
+        witnesses=[w.to_data() for w in payload.witnesses],
+        verification_code=payload.verification_code,
+        language=payload.language,
+    )
+    return appointment_out(
+        appointment, curps=requests.visible_curps(who, *(a.curp for a in payload.applicants))
+    )
 
 
 @router.get(

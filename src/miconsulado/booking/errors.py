@@ -3,7 +3,7 @@ Why a time cannot be booked (past, too soon, closed…) is scheduling's answer: 
 
 from django.utils.translation import gettext_lazy as _
 
-from miconsulado.core.errors import Conflict, Invalid, NotFound
+from miconsulado.core.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 class InvalidApplicants(Invalid):
@@ -80,3 +80,52 @@ class CurpRequired(Invalid):
 class InvalidWitnesses(Invalid):
     code = "invalid_witnesses"
     default_message = _("Los datos de los testigos no son válidos.")
+
+
+class VerificationCodeWrong(Invalid):
+    code = "verification_code_wrong"
+    default_message = _("El código de verificación no es correcto.")
+
+
+class VerificationCodeExpired(Invalid):
+    code = "verification_code_expired"
+    default_message = _("El código de verificación venció; pida uno nuevo.")
+
+
+class VerificationCodeLocked(Invalid):
+    code = "verification_code_locked"
+    default_message = _("Se agotaron los intentos para este código; pida uno nuevo.")
+
+
+class VerificationNotRequested(Invalid):
+    code = "verification_not_requested"
+    default_message = _("Primero pida un código de verificación.")
+
+
+class VerificationResendTooSoon(Conflict):
+    code = "verification_resend_too_soon"
+    default_message = _("Ya se envió un código hace poco; espere un momento antes de pedir otro.")
+
+
+class VerificationResendLimit(Conflict):
+    code = "verification_resend_limit"
+    default_message = _("Se enviaron demasiados códigos para este apartado; elija el horario de nuevo.")
+
+
+class ContactNotVerified(Forbidden):
+    code = "contact_not_verified"
+    default_message = _("Confirme con el código de verificación enviado al correo del primer solicitante.")
+
+
+class AnonymousOneStepBookingOff(Forbidden):
+    code = "anonymous_one_step_booking_off"
+    default_message = _(
+        "Sin token, una cita se reserva en tres pasos: aparte el horario (POST /api/v1/holds), pida "
+        "el código (POST /api/v1/appointments/{code}/verification) y confirme con él "
+        "(POST /api/v1/appointments/{code}/confirm)."
+    )
+
+
+class InvalidContact(Invalid):
+    code = "invalid_contact"
+    default_message = _("El contacto no es válido.")

@@ -60,3 +60,22 @@ class AppointmentExpired(AppointmentFacts, Event, name="booking.appointment_expi
 class PlacesFreed(AppointmentFacts, Event, name="booking.places_freed"):
     """`places` went back to `slot` (a cancellation, a reschedule away, an expired hold, or a hold
     confirmed for fewer people): someone waiting for a place there may have one now."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerificationCodeIssued(Event, name="booking.verification_code_issued"):
+    """A verification code was drawn for the hold `appointment` and is to be sent to `contact`
+    through `channel` (`email`, `sms`), in `language`. `verification` names the issued code (one
+    message per code); `sealed_code` is the code masked with `salt` (booking.verification.unseal
+    opens it): the task row that carries this event never holds the code in clear."""
+
+    appointment: str  # the hold's code
+    office: str
+    verification: int
+    channel: str
+    contact: str
+    language: str
+    sealed_code: str
+    salt: str
+    expires_at: str  # UTC, ISO 8601
+    valid_minutes: int

@@ -226,3 +226,35 @@ class AppointmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appointment_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", _("Correo electrónico")
+    SMS = "sms", _("SMS")
+
+
+class ContactVerification(models.Model):
+    """One verification code sent for a hold: to which contact, its hash (never the code), how many
+    wrong attempts, and when it was verified. The newest row of a hold is its live code; a new one
+    replaces it. booking/verification.py says how the code is kept and carried."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="verifications")
+    channel = models.CharField(_("canal"), max_length=5, choices=ContactChannel.choices)
+    contact = models.CharField(_("contacto"), max_length=254)  # an e-mail address or E.164
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(_("intentos fallidos"), default=0)
+    created_at = models.DateTimeField(_("enviado"))
+    expires_at = models.DateTimeField(_("vence"))
+    verified_at = models.DateTimeField(_("verificado"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["appointment", "created_at", "id"]
+        verbose_name = _("verificación de contacto")
+        verbose_name_plural = _("verificaciones de contacto")
+        indexes = [
+            models.Index(fields=["appointment", "created_at"], name="verification_hold_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id} {self.channel}"

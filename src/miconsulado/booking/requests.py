@@ -15,14 +15,15 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from miconsulado.accounts.callers import Caller
 from miconsulado.booking import curp as curp_rules
 from miconsulado.booking import selectors, services
 from miconsulado.booking.applicants import ApplicantData
-from miconsulado.booking.errors import AppointmentNotFound, CurpRequired
-from miconsulado.booking.models import Appointment
+from miconsulado.booking.errors import AnonymousOneStepBookingOff, AppointmentNotFound, CurpRequired
+from miconsulado.booking.models import Appointment, AppointmentStatus, ContactChannel, ContactVerification
 from miconsulado.booking.witnesses import WitnessData
 from miconsulado.catalog import selectors as catalog
 from miconsulado.catalog.errors import OfficeNotFound, UnknownOffice, UnknownProcedure
@@ -50,7 +51,11 @@ def book(
     `language` (`es`, `en`; the channel passes what the person chose, else what their client
     prefers if it is one of ours, else None: Spanish): UnsupportedLanguage, UnknownOffice,
     UnknownProcedure, Forbidden (consular staff of another office), the slot's refusals
-    (booking.selectors.slot_at), then the service's."""
+    (booking.selectors.slot_at), then the service's. A citizen without a token is refused
+    (AnonymousOneStepBookingOff) when the setting ANONYMOUS_ONE_STEP_BOOKING is off: hold, verify,
+    confirm instead."""
+    if caller.is_anonymous and not settings.MICONSULADO["ANONYMOUS_ONE_STEP_BOOKING"]:
+        raise AnonymousOneStepBookingOff()
     written_in = languages.chosen(language)
     place = _office_named(office)
     what = _procedure_named(procedure)
@@ -67,6 +72,90 @@ def book(
         actor=caller.user,
         idempotency_key=idempotency_key,
         fingerprint=fingerprint,
+    )
+
+
+def hold(
+    *,
+    caller: Caller,
+    office: str,
+    procedure: str,
+    start: dt.datetime,
+    places: int = 1,
+    language: str | None = None,
+) -> Appointment:
+    """Set `places` aside at `office` at `start` (as `book` reads it) while the person fills in the
+    form; the hold's code then names it to `send_code` and `confirm`. The same refusals as `book`."""
+    written_in = languages.chosen(language)
+    place = _office_named(office)
+    what = _procedure_named(procedure)
+    caller.ensure_may_book(place)
+    found = _slot_at(office=place, procedure=what, start=start, field="procedure")
+    return services.hold_slot(
+        slot=found.slot,
+        procedure=what,
+        places=places,
+        language=written_in,
+        channel=caller.channel,
+        actor=caller.user,
+    )
+
+
+def hold_named(*, caller: Caller, code: str) -> Appointment:
+    """The hold `code` names. Its code is what a citizen holds it by: they see only the holds made
+    without a token (held or lapsed); anything else, a confirmed appointment included, is
+    AppointmentNotFound, as a wrong code is, so this tells nobody which codes are booked. Staff and
+    agents: any appointment of the offices they reach (the services refuse what is not a hold)."""
+    appointment = selectors.appointment_by_code(code=code)
+    if caller.is_anonymous:
+        citizens = appointment.created_by_id is None and appointment.status in (
+            AppointmentStatus.HELD,
+            AppointmentStatus.EXPIRED,
+        )
+        if not citizens:
+            raise AppointmentNotFound()
+    elif not caller.reaches(appointment.office):
+        raise AppointmentNotFound()
+    return appointment
+
+
+def send_code(
+    *,
+    caller: Caller,
+    code: str,
+    contact: str,
+    channel: str = ContactChannel.EMAIL,
+    language: str | None = None,
+) -> ContactVerification:
+    """Send a verification code for the hold `code` to `contact` (services.send_verification_code)."""
+    written_in = languages.chosen(language) if language else None
+    held = hold_named(caller=caller, code=code)
+    return services.send_verification_code(hold=held, channel=channel, contact=contact, language=written_in)
+
+
+def confirm(
+    *,
+    caller: Caller,
+    code: str,
+    applicants: Sequence[ApplicantData],
+    witnesses: Sequence[WitnessData] = (),
+    verification_code: str | None = None,
+    language: str | None = None,
+) -> Appointment:
+    """Confirm the hold `code` for these people. A citizen gives the verification code sent to the
+    first applicant's contact (checked first, and kept verified: a confirmation refused for another
+    reason is retried with the same code); staff and agents need none."""
+    written_in = languages.chosen(language) if language else None
+    held = hold_named(caller=caller, code=code)
+    if verification_code:
+        services.verify_contact(hold=held, code=verification_code)
+    return services.confirm_appointment(
+        appointment=held,
+        applicants=applicants,
+        witnesses=witnesses,
+        language=written_in,
+        channel=caller.channel,
+        actor=caller.user,
     )
 
 

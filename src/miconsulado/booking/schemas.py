@@ -166,3 +166,58 @@ class DayAppointmentsOut(Output):
     office: OfficeRef
     date: dt.date
     appointments: list[AppointmentOut]
+
+
+class HoldIn(Input):
+    office: str = Field(..., max_length=CODE_MAX, examples=["losangeles"])
+    procedure: str = Field(..., max_length=CODE_MAX, examples=["passport-renewal"])
+    start: dt.datetime = Field(..., description="ISO 8601, como al crear la cita.")
+    places: int = Field(1, ge=1, le=APPLICANTS_MAX, description="Cuántas personas irán a la cita.")
+    language: Literal["es", "en"] | None = Field(
+        None,
+        description="Idioma de los mensajes. Por omisión, el de Accept-Language si es es o en; si no, es.",
+    )
+
+    _start_as_text = field_validator("start", mode="before")(_not_a_number("datetime_type"))
+
+
+class HoldOut(Output):
+    code: str = Field(..., description="Nombra el apartado para pedir el código y confirmar.")
+    status: str
+    office: OfficeRef
+    procedure: ProcedureRef
+    start: dt.datetime = Field(..., description="Con el desfase UTC de la oficina.")
+    end: dt.datetime
+    places: int
+    language: str
+    expires_at: dt.datetime = Field(..., description="Cuándo se libera el apartado si no se confirma (UTC).")
+
+
+class VerificationIn(Input):
+    email: str = Field(
+        ...,
+        max_length=254,
+        description="El correo del primer solicitante: el código llega ahí, y la cita se confirma con él.",
+    )
+    language: Literal["es", "en"] | None = Field(None, description="Por omisión, el del apartado.")
+
+
+class VerificationOut(Output):
+    channel: str = Field(..., description="email")
+    expires_at: dt.datetime = Field(..., description="Cuándo vence el código (UTC).")
+    resend_after: dt.datetime = Field(..., description="Desde cuándo se puede pedir otro código (UTC).")
+    sends_left: int = Field(..., description="Cuántos códigos más se pueden pedir para este apartado.")
+
+
+class ConfirmIn(Input):
+    applicants: list[ApplicantIn] = Field(..., max_length=APPLICANTS_MAX)
+    witnesses: list[WitnessIn] = Field(default_factory=list, max_length=WITNESSES_MAX)
+    language: Literal["es", "en"] | None = Field(None, description="Por omisión, el del apartado.")
+    verification_code: str | None = Field(
+        None,
+        max_length=20,
+        description=(
+            "Los 6 dígitos enviados al correo del primer solicitante (POST …/verification). "
+            "Obligatorio sin token; 5 intentos por código."
+        ),
+    )

@@ -20,26 +20,38 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from miconsulado.booking import codes, one_statement, writes
+from miconsulado.booking import codes, one_statement, verification, writes
 from miconsulado.booking import events as announced
 from miconsulado.booking.applicants import (
     ApplicantData,
     CleanApplicant,
     clean_applicants,
     ensure_applicant_count,
+    normalize_phone,
 )
 from miconsulado.booking.errors import (
     CancellationWindowClosed,
+    ContactNotVerified,
     CurpAlreadyBooked,
     HoldExpired,
+    InvalidContact,
     NotActive,
     NotConfirmable,
     SlotUnavailable,
     TooManyApplicants,
+    VerificationCodeExpired,
+    VerificationCodeLocked,
+    VerificationCodeWrong,
+    VerificationNotRequested,
+    VerificationResendLimit,
+    VerificationResendTooSoon,
 )
 from miconsulado.booking.models import (
     ACTIVE_STATUSES,
@@ -48,6 +60,8 @@ from miconsulado.booking.models import (
     AppointmentAction,
     AppointmentEvent,
     AppointmentStatus,
+    ContactChannel,
+    ContactVerification,
 )
 from miconsulado.booking.text import clean_reason
 from miconsulado.booking.witnesses import WitnessData, clean_witnesses
@@ -55,6 +69,7 @@ from miconsulado.catalog.localtime import office_date
 from miconsulado.catalog.models import Procedure
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
+from miconsulado.core.errors import DomainError
 from miconsulado.core.events import announce, delivery
 from miconsulado.core.languages import DEFAULT_LANGUAGE
 from miconsulado.core.outbox import enqueue_on_commit
@@ -210,17 +225,33 @@ def confirm_appointment(
     actor: User | None = None,
     witnesses: Sequence[WitnessData] = (),
     language: str | None = None,
+    contact_proven: bool = False,
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Turn a hold into an appointment for these people (and the witnesses the procedure needs),
-    in `language` if given (the form's), else the hold's. Unused held places go back to the slot."""
+    in `language` if given (the form's), else the hold's. Unused held places go back to the slot.
+
+    A citizen on the web or the API (no acting user) confirms only a hold whose first applicant's
+    contact was verified with a code (`verify_contact`), else ContactNotVerified; staff and agents
+    confirm directly. `contact_proven`: the caller proved the contact another way (a signed link
+    sent to it, as a waitlist offer's)."""
     now = now or timezone.now()
     slot = appointment.slot
     procedure = appointment.procedure
     cleaned = clean_applicants(procedure=procedure, applicants=applicants, appointment_date=local_date(slot))
     kept = clean_witnesses(procedure=procedure, witnesses=witnesses)
+    must_verify = not contact_proven and verification_required(actor=actor, channel=channel)
     try:
-        return _confirm(appointment, cleaned, kept, channel=channel, actor=actor, language=language, now=now)
+        return _confirm(
+            appointment,
+            cleaned,
+            kept,
+            channel=channel,
+            actor=actor,
+            language=language,
+            must_verify=must_verify,
+            now=now,
+        )
     except writes.CurpTaken:
         raise writes.curp_conflict([c.curp for c in cleaned], procedure_id=procedure.pk) from None
 
@@ -233,6 +264,7 @@ def _confirm(
     channel: Channel,
     actor: User | None,
     language: str | None,
+    must_verify: bool,
     now: dt.datetime,
 ) -> Appointment:
     slot = appointment.slot
@@ -242,6 +274,8 @@ def _confirm(
             raise HoldExpired() if locked.status == AppointmentStatus.EXPIRED else NotConfirmable()
         if locked.hold_expires_at is not None and locked.hold_expires_at <= now:
             raise HoldExpired()
+        if must_verify and cleaned and not _contact_verified(locked, cleaned[0]):
+            raise ContactNotVerified(field="verification_code")
         if len(cleaned) > locked.places:
             raise TooManyApplicants(
                 _("El apartado es para %(n)s personas.") % {"n": locked.places}, field="applicants"
@@ -276,6 +310,170 @@ def _confirm(
         if spare:
             note_availability_changed(office_id=locked.office_id)
     return locked
+
+
+# --- Verification of a hold's contact ------------------------------------------------------------
+
+# Channels where a citizen without an account reaches us from anywhere: a hold confirmed there needs
+# a verified contact (the resellers' door: made-up people booked in bulk from one client).
+VERIFIED_CHANNELS = frozenset({Channel.API, Channel.WEB})
+
+
+def verification_required(*, actor: User | None, channel: Channel | str) -> bool:
+    """Whether confirming a hold needs a verified contact: for citizens (no acting user) on the
+    web and the API; staff and agents act with their own identity."""
+    return writes.acting_user(actor) is None and channel in VERIFIED_CHANNELS
+
+
+def _setting(name: str) -> int:
+    return int(settings.MICONSULADO[name])
+
+
+def clean_contact(*, channel: ContactChannel | str, contact: str) -> str:
+    """The contact as stored and compared: an e-mail address as given (trimmed), a phone in E.164."""
+    value = (contact or "").strip()
+    if channel == ContactChannel.SMS:
+        try:
+            return normalize_phone(value)
+        except ValueError:
+            raise InvalidContact(_("El número de teléfono no es válido."), field="phone") from None
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise InvalidContact(_("El correo electrónico no es válido."), field="email") from None
+    return value
+
+
+def _same_contact(a: str, b: str) -> bool:
+    return a.casefold() == b.casefold()
+
+
+def _contact_verified(hold: Appointment, first: CleanApplicant) -> bool:
+    """A code was verified for this hold, sent to the first applicant's e-mail or phone."""
+    verified = ContactVerification.objects.filter(appointment=hold, verified_at__isnull=False)
+    return any(
+        _same_contact(v.contact, first.email if v.channel == ContactChannel.EMAIL else first.phone)
+        for v in verified.only("channel", "contact")
+    )
+
+
+def _locked_hold(hold: Appointment, *, now: dt.datetime) -> Appointment:
+    """The hold's row, locked (one verification step at a time per hold); refused if no longer held."""
+    locked = Appointment.objects.select_for_update(of=("self",)).select_related("office").get(pk=hold.pk)
+    if locked.status != AppointmentStatus.HELD:
+        raise HoldExpired() if locked.status == AppointmentStatus.EXPIRED else NotConfirmable()
+    if locked.hold_expires_at is not None and locked.hold_expires_at <= now:
+        raise HoldExpired()
+    return locked
+
+
+def send_verification_code(
+    *,
+    hold: Appointment,
+    channel: ContactChannel | str = ContactChannel.EMAIL,
+    contact: str,
+    language: str | None = None,
+    now: dt.datetime | None = None,
+) -> ContactVerification:
+    """Draw a new code for the hold's contact and announce it (VerificationCodeIssued: notifications
+    sends it); it replaces any earlier code of the hold. At most VERIFICATION_MAX_SENDS codes per hold
+    (VerificationResendLimit), one per VERIFICATION_RESEND_SECONDS (VerificationResendTooSoon).
+    Written in `language`, else the hold's."""
+    now = now or timezone.now()
+    channel = ContactChannel(channel)
+    address = clean_contact(channel=channel, contact=contact)
+    ttl = dt.timedelta(seconds=_setting("VERIFICATION_CODE_TTL_SECONDS"))
+    with transaction.atomic():
+        locked = _locked_hold(hold, now=now)
+        sent = list(ContactVerification.objects.filter(appointment=locked).order_by("-created_at", "-id"))
+        if len(sent) >= _setting("VERIFICATION_MAX_SENDS"):
+            raise VerificationResendLimit(field="verification_code")
+        wait = _setting("VERIFICATION_RESEND_SECONDS")
+        if sent and sent[0].created_at > now - dt.timedelta(seconds=wait):
+            left = wait - int((now - sent[0].created_at).total_seconds())
+            raise VerificationResendTooSoon(
+                ngettext(
+                    "Ya se envió un código; puede pedir otro en %(n)s segundo.",
+                    "Ya se envió un código; puede pedir otro en %(n)s segundos.",
+                    left,
+                )
+                % {"n": left},
+                field="verification_code",
+            )
+        code = verification.new_code()
+        salt = verification.new_salt()
+        issued = ContactVerification.objects.create(
+            appointment=locked,
+            channel=channel,
+            contact=address,
+            salt=salt,
+            code_hash=verification.hash_code(code, salt),
+            created_at=now,
+            expires_at=now + ttl,
+        )
+        # The code travels sealed (booking/verification.py): the event's task row, readable in the
+        # admin's task list, never holds it in clear; only notifications opens it, to write the
+        # message, and the code is dead 10 minutes later anyway.
+        announce(
+            announced.VerificationCodeIssued(
+                appointment=locked.code,
+                office=locked.office.code,
+                verification=issued.pk,
+                channel=channel.value,
+                contact=address,
+                language=language or locked.language,
+                sealed_code=verification.seal(code, salt),
+                salt=salt,
+                expires_at=announced.utc_iso(issued.expires_at),
+                valid_minutes=max(1, int(ttl.total_seconds()) // 60),
+            )
+        )
+    return issued
+
+
+def verify_contact(*, hold: Appointment, code: str, now: dt.datetime | None = None) -> ContactVerification:
+    """Check `code` against the hold's live code; on success its contact is verified (and stays so:
+    the same code may be given again, say by a retried confirmation). Refusals, all on the field
+    `verification_code`: VerificationNotRequested, VerificationCodeExpired, VerificationCodeLocked
+    (VERIFICATION_MAX_ATTEMPTS wrong attempts: a new code must be asked for), VerificationCodeWrong
+    (says how many attempts are left). A wrong attempt is counted in the database under the hold's
+    lock and committed before the refusal is raised: call it outside a transaction, or the caller's
+    rollback would forget the attempt."""
+    now = now or timezone.now()
+    limit = _setting("VERIFICATION_MAX_ATTEMPTS")
+    refusal: DomainError | None = None
+    with transaction.atomic():
+        locked = _locked_hold(hold, now=now)
+        live = ContactVerification.objects.filter(appointment=locked).order_by("-created_at", "-id").first()
+        if live is None:
+            raise VerificationNotRequested(field="verification_code")
+        if live.attempts >= limit:
+            raise VerificationCodeLocked(field="verification_code")
+        right = verification.matches(code, salt=live.salt, code_hash=live.code_hash)
+        if live.verified_at is None and live.expires_at <= now:
+            raise VerificationCodeExpired(field="verification_code")
+        if right:
+            if live.verified_at is None:
+                live.verified_at = now
+                live.save(update_fields=["verified_at"])
+            return live
+        live.attempts += 1
+        live.save(update_fields=["attempts"])
+        left = limit - live.attempts
+        refusal = (
+            VerificationCodeLocked(field="verification_code")
+            if left <= 0
+            else VerificationCodeWrong(
+                ngettext(
+                    "El código no es correcto; le queda %(n)s intento.",
+                    "El código no es correcto; le quedan %(n)s intentos.",
+                    left,
+                )
+                % {"n": left},
+                field="verification_code",
+            )
+        )
+    raise refusal
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,18 @@ from django.utils.translation import gettext_lazy as _
 
 from miconsulado.accounts.admin_scope import OfficeFilter, OfficeScopedAdmin
 from miconsulado.notifications.gsm7 import is_gsm7, segments, septets
-from miconsulado.notifications.models import Message, MessageChannel
+from miconsulado.notifications.models import Message, MessageChannel, MessageKind
 from miconsulado.notifications.services import send_again
+
+# A verification code is a key to somebody's hold: whoever reads the outbox must not be able to use it.
+_CODE_DIGITS = re.compile(r"(?<!\d)\d{6}(?!\d)")
+
+
+def masked(message: Message, body: str) -> str:
+    """The body as the admin shows it: a verification code's digits hidden."""
+    if message.kind != MessageKind.VERIFICATION_CODE:
+        return body
+    return _CODE_DIGITS.sub("••••••", body)
 
 
 @admin.register(Message)
@@ -73,7 +83,7 @@ class MessageAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("texto"))
     def text(self, obj: Message) -> str:
-        return format_html('<pre style="white-space:pre-wrap">{}</pre>', obj.body_text)
+        return format_html('<pre style="white-space:pre-wrap">{}</pre>', masked(obj, obj.body_text))
 
     @admin.display(description=_("longitud del SMS"))
     def sms_length(self, obj: Message) -> str:
@@ -105,7 +115,7 @@ class MessageAdmin(OfficeScopedAdmin):
         # that act on the admin.
         return format_html(
             '<iframe sandbox="" srcdoc="{}" style="width:100%;height:480px;border:1px solid #ccc"></iframe>',
-            obj.body_html,
+            masked(obj, obj.body_html),
         )
 
     @admin.action(description=_("Enviar de nuevo"), permissions=["change"])

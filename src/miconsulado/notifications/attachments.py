@@ -13,6 +13,9 @@ from miconsulado.notifications.calendar import appointment_calendar, calendar_fi
 from miconsulado.notifications.models import Message, MessageChannel, MessageKind
 from miconsulado.notifications.receipt import appointment_receipt, receipt_filename
 
+# Messages about a hold, not an appointment: nothing to put in a calendar or a receipt.
+WITHOUT_ATTACHMENTS = frozenset({MessageKind.VERIFICATION_CODE})
+
 
 class Attachment(NamedTuple):
     filename: str
@@ -24,7 +27,7 @@ def attachments_for(message: Message) -> list[Attachment]:
     """A confirmation or a move carries the receipt and the calendar entry; a cancellation, the
     calendar file that removes the entry (METHOD:CANCEL)."""
     appointment = message.appointment
-    if appointment is None or message.channel != MessageChannel.EMAIL:
+    if appointment is None or message.channel != MessageChannel.EMAIL or message.kind in WITHOUT_ATTACHMENTS:
         return []
     if message.kind == MessageKind.SLOT_CONFLICT:
         return []  # the office cannot serve that time: no receipt or calendar entry for it

@@ -22,6 +22,7 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", _("Recordatorio de cita")
     SLOT_CONFLICT = "slot_conflict", _("Horario ya no disponible")
     WAITLIST_OFFER = "waitlist_offer", _("Oferta de lista de espera")
+    VERIFICATION_CODE = "verification_code", _("Código de verificación")
 
 
 class MessageChannel(models.TextChoices):

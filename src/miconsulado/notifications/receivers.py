@@ -6,13 +6,19 @@ sending in the receiver's own transaction: a redelivered event writes nothing (d
 
 from __future__ import annotations
 
-from miconsulado.booking.events import AppointmentCancelled, AppointmentConfirmed, AppointmentRescheduled
+from miconsulado.booking.events import (
+    AppointmentCancelled,
+    AppointmentConfirmed,
+    AppointmentRescheduled,
+    VerificationCodeIssued,
+)
 from miconsulado.core.events import receiver
 from miconsulado.notifications.conflicts import queue_conflict_emails
 from miconsulado.notifications.models import MessageKind
 from miconsulado.notifications.offers import queue_offer_email
 from miconsulado.notifications.reminders import plan_reminders
 from miconsulado.notifications.services import queue_appointment_emails, queue_appointment_sms
+from miconsulado.notifications.verification import queue_verification_email
 from miconsulado.scheduling.events import SlotsInConflict
 from miconsulado.waitlist.events import WaitlistOfferMade
 
@@ -91,3 +97,9 @@ def conflict_emails(event: SlotsInConflict) -> None:
 @receiver(WaitlistOfferMade)
 def waitlist_offer_email(event: WaitlistOfferMade) -> None:
     queue_offer_email(event)
+
+
+@receiver(VerificationCodeIssued)
+def verification_code_email(event: VerificationCodeIssued) -> None:
+    # Once per issued code: a new code (a resend) is a new message.
+    queue_verification_email(event)

@@ -20,7 +20,7 @@ from miconsulado.catalog.errors import UnknownOffice, UnknownProcedure
 from miconsulado.catalog.localtime import office_zone
 from miconsulado.core import languages
 from miconsulado.core.api_schemas import ErrorOut
-from miconsulado.waitlist import selectors, services
+from miconsulado.waitlist import links, selectors, services
 from miconsulado.waitlist.errors import EntryNotFound, OfferNotFound
 from miconsulado.waitlist.models import WaitlistEntry, WaitlistOffer
 from miconsulado.waitlist.schemas import AnswerIn, WaitlistIn, WaitlistOut
@@ -164,7 +164,13 @@ def accept(request: HttpRequest, entry_id: str, payload: AnswerIn) -> dict[str, 
     """Books the offered place (409 offer_expired when its time is up, offer_closed if answered)."""
     who = caller(request)
     entry = find_entry(who, entry_id, payload.curp)
-    services.accept(offer=_latest_offer(entry), channel=who.channel, actor=who.user)
+    offer = _latest_offer(entry)
+    services.accept(
+        offer=offer,
+        channel=who.channel,
+        actor=who.user,
+        contact_proven=links.proves_offer(payload.link, offer),
+    )
     entry.refresh_from_db()
     return entry_out(entry)
 

@@ -8,7 +8,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from miconsulado.core.signed_links import sign_link
+from miconsulado.core.signed_links import LinkExpired, LinkInvalid, read_link, sign_link
 from miconsulado.waitlist.models import WaitlistEntry, WaitlistOffer
 
 ACCEPT = "waitlist-accept"
@@ -21,6 +21,18 @@ LEAVE_LINK_DAYS = 200
 def accept_path(offer: WaitlistOffer) -> str:
     token = sign_link(purpose=ACCEPT, subject=str(offer.public_id), expires_at=offer.expires_at)
     return reverse("waitlist:accept", args=[token])
+
+
+def proves_offer(token: str | None, offer: WaitlistOffer) -> bool:
+    """Whether `token` is this offer's accept link (the last part of its path): only the entry's
+    e-mail received it, so it proves the contact the way a verification code does."""
+    if not token:
+        return False
+    try:
+        claims = read_link(token.strip().strip("/").rsplit("/", 1)[-1], purpose=ACCEPT)
+    except (LinkInvalid, LinkExpired):
+        return False
+    return claims.subject == str(offer.public_id)
 
 
 def decline_path(offer: WaitlistOffer) -> str:

@@ -54,6 +54,12 @@ class WaitlistIn(Input):
 
 class AnswerIn(Input):
     curp: str | None = Field(None, max_length=CURP_MAX, description="Obligatoria sin token de personal.")
+    link: str | None = Field(
+        None,
+        max_length=1000,
+        description="Sin token de personal, para aceptar: el enlace firmado del mensaje de la oferta "
+        "(su última parte), que prueba que la persona recibió el correo.",
+    )
 
 
 class OfferOut(Output):

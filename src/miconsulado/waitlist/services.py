@@ -346,10 +346,16 @@ def _ensure_open(offer: WaitlistOffer, now: dt.datetime) -> None:
 
 
 def accept(
-    *, offer: WaitlistOffer, channel: Channel, actor: User | None = None, now: dt.datetime | None = None
+    *,
+    offer: WaitlistOffer,
+    channel: Channel,
+    actor: User | None = None,
+    contact_proven: bool = False,
+    now: dt.datetime | None = None,
 ) -> WaitlistOffer:
     """Book the offered place: the core confirms the hold for the entry's person (and announces the
-    confirmation). OfferExpired if its time is up (whether or not the expiry has run yet),
+    confirmation). `contact_proven`: the answer came with the offer's signed link, which only the
+    entry's e-mail received (the core confirms a citizen's hold only for a proven contact). OfferExpired if its time is up (whether or not the expiry has run yet),
     OfferClosed if already answered; the core's refusals otherwise (e.g. the CURP booked meanwhile)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -372,6 +378,7 @@ def accept(
                 channel=channel,
                 actor=actor,
                 language=entry.language,
+                contact_proven=contact_proven,
                 now=now,
             )
         except (HoldExpired, NotConfirmable):

@@ -57,7 +57,7 @@ def _answer(request: HttpRequest, token: str, *, purpose: str, accepting: bool) 
         return render(request, "waitlist/offer.html", context)
     try:
         if accepting:
-            services.accept(offer=offer, channel=Channel.WEB)
+            services.accept(offer=offer, channel=Channel.WEB, contact_proven=True)  # the link is the proof
         else:
             services.decline(offer=offer, channel=Channel.WEB)
     except OfferExpired:

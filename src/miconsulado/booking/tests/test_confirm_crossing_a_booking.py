@@ -64,7 +64,9 @@ def test_a_confirmation_crossing_a_booking_of_its_person_is_refused_cleanly(sett
     def confirm():
         assert written.wait(WAIT)
         try:
-            services.confirm_appointment(appointment=hold, applicants=[person], channel=Channel.WEB)
+            services.confirm_appointment(
+                contact_proven=True, appointment=hold, applicants=[person], channel=Channel.WEB
+            )
             return "confirmed"
         except CurpAlreadyBooked:
             return "CurpAlreadyBooked"

@@ -65,7 +65,9 @@ def test_a_booking_announces_it_is_confirmed(slot, procedure):
 @pytest.mark.django_db(transaction=True)
 def test_confirming_a_hold_for_fewer_people_frees_the_spare_places(slot, procedure):
     hold = services.hold_slot(slot=slot, procedure=procedure, places=2, channel=Channel.WEB)
-    confirmed = services.confirm_appointment(appointment=hold, applicants=[applicant()], channel=Channel.WEB)
+    confirmed = services.confirm_appointment(
+        contact_proven=True, appointment=hold, applicants=[applicant()], channel=Channel.WEB
+    )
     assert announced() == [
         ("booking.places_freed", facts(confirmed, slot, "web", 1)),
         ("booking.appointment_confirmed", facts(confirmed, slot, "web", 1)),

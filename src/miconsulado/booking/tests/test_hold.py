@@ -55,7 +55,9 @@ def test_hold_enqueues_its_own_expiry(slot, procedure, django_capture_on_commit_
 
 def test_expire_hold_leaves_a_confirmed_appointment_alone(slot, procedure):
     appointment = hold(slot, procedure)
-    services.confirm_appointment(appointment=appointment, applicants=[applicant()], channel=Channel.WEB)
+    services.confirm_appointment(
+        contact_proven=True, appointment=appointment, applicants=[applicant()], channel=Channel.WEB
+    )
     later = timezone.now() + dt.timedelta(hours=1)
     assert services.expire_hold(appointment_id=appointment.pk, now=later) is False
     slot.refresh_from_db()
@@ -66,6 +68,7 @@ def test_confirm_after_expiry_is_refused(slot, procedure):
     appointment = hold(slot, procedure, ttl=dt.timedelta(seconds=1))
     with pytest.raises(HoldExpired):
         services.confirm_appointment(
+            contact_proven=True,
             appointment=appointment,
             applicants=[applicant()],
             channel=Channel.WEB,
@@ -78,7 +81,7 @@ def test_confirm_after_expiry_is_refused(slot, procedure):
 def test_confirming_fewer_people_gives_back_the_spare_places(slot, procedure):
     appointment = hold(slot, procedure, places=2)
     confirmed = services.confirm_appointment(
-        appointment=appointment, applicants=[applicant()], channel=Channel.WEB
+        contact_proven=True, appointment=appointment, applicants=[applicant()], channel=Channel.WEB
     )
     slot.refresh_from_db()
     assert (confirmed.places, slot.booked) == (1, 1)
@@ -88,7 +91,10 @@ def test_confirming_more_people_than_held_is_refused(slot, procedure):
     appointment = hold(slot, procedure, places=1)
     with pytest.raises(TooManyApplicants):
         services.confirm_appointment(
-            appointment=appointment, applicants=[applicant(), applicant()], channel=Channel.WEB
+            contact_proven=True,
+            appointment=appointment,
+            applicants=[applicant(), applicant()],
+            channel=Channel.WEB,
         )
     slot.refresh_from_db()
     assert slot.booked == 1
@@ -96,9 +102,13 @@ def test_confirming_more_people_than_held_is_refused(slot, procedure):
 
 def test_confirm_twice_is_refused(slot, procedure):
     appointment = hold(slot, procedure)
-    services.confirm_appointment(appointment=appointment, applicants=[applicant()], channel=Channel.WEB)
+    services.confirm_appointment(
+        contact_proven=True, appointment=appointment, applicants=[applicant()], channel=Channel.WEB
+    )
     with pytest.raises(NotConfirmable):
-        services.confirm_appointment(appointment=appointment, applicants=[applicant()], channel=Channel.WEB)
+        services.confirm_appointment(
+            contact_proven=True, appointment=appointment, applicants=[applicant()], channel=Channel.WEB
+        )
 
 
 def test_holds_count_against_capacity(slot, procedure):

@@ -79,7 +79,11 @@ def test_no_sequence_oversells_or_loses_an_appointment(db, ops):
                     target = appointments[a % len(appointments)]
                     people = [applicant(curp=CURPS[i]) for i in dict.fromkeys(b)]
                     done = services.confirm_appointment(
-                        appointment=target, applicants=people, channel=Channel.WEB, now=now
+                        contact_proven=True,
+                        appointment=target,
+                        applicants=people,
+                        channel=Channel.WEB,
+                        now=now,
                     )
                     confirmed[done.pk] = done.slot_id
                 elif name == "cancel" and appointments:

@@ -78,9 +78,15 @@ def test_a_hold_records_it_and_its_confirmation_may_change_it(
             slot=slots[1], procedure=procedure, channel=Channel.WEB, language=Language.EN
         )
         assert Appointment.objects.get(pk=kept.pk).language == "en"
-        services.confirm_appointment(appointment=kept, applicants=[applicant()], channel=Channel.WEB)
         services.confirm_appointment(
-            appointment=changed, applicants=[applicant()], channel=Channel.WEB, language=Language.ES
+            contact_proven=True, appointment=kept, applicants=[applicant()], channel=Channel.WEB
+        )
+        services.confirm_appointment(
+            contact_proven=True,
+            appointment=changed,
+            applicants=[applicant()],
+            channel=Channel.WEB,
+            language=Language.ES,
         )
     assert Appointment.objects.get(pk=kept.pk).language == "en"  # the hold's, when the form says none
     assert Appointment.objects.get(pk=changed.pk).language == "es"

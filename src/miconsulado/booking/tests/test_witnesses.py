@@ -139,9 +139,12 @@ def test_a_reschedule_keeps_them(client, slot, window):
 def test_a_confirmed_hold_records_them(slot, registration):
     hold = services.hold_slot(slot=slot, procedure=registration, channel=Channel.WEB)
     with pytest.raises(InvalidWitnesses):
-        services.confirm_appointment(appointment=hold, applicants=[applicant()], channel=Channel.WEB)
+        services.confirm_appointment(
+            contact_proven=True, appointment=hold, applicants=[applicant()], channel=Channel.WEB
+        )
     assert not Witness.objects.exists()
     confirmed = services.confirm_appointment(
+        contact_proven=True,
         appointment=hold,
         applicants=[applicant()],
         witnesses=[WitnessData("Rosa Martínez", "INE 1"), WitnessData("José Pérez", "INE 2")],

@@ -29,7 +29,7 @@ def test_accepting_confirms_the_hold_for_the_person(office, procedure, one_place
     entry = join(office, procedure, person, language="en")
     (offer,) = services.offer_freed_places(slot_id=one_place.pk)
     with committing():
-        services.accept(offer=offer, channel=Channel.WEB)
+        services.accept(offer=offer, channel=Channel.WEB, contact_proven=True)
     appointment = Appointment.objects.get(pk=offer.hold_id)
     assert appointment.status == AppointmentStatus.CONFIRMED and appointment.language == "en"
     assert list(appointment.applicants.values_list("curp", flat=True)) == [person.curp]
@@ -46,9 +46,9 @@ def test_accepting_confirms_the_hold_for_the_person(office, procedure, one_place
 def test_an_answered_offer_cannot_be_answered_again(office, procedure, one_place):
     join(office, procedure)
     (offer,) = services.offer_freed_places(slot_id=one_place.pk)
-    services.accept(offer=offer, channel=Channel.WEB)
+    services.accept(offer=offer, channel=Channel.WEB, contact_proven=True)
     with pytest.raises(OfferClosed):
-        services.accept(offer=offer, channel=Channel.WEB)
+        services.accept(offer=offer, channel=Channel.WEB, contact_proven=True)
     with pytest.raises(OfferClosed):
         services.decline(offer=offer, channel=Channel.WEB)
     assert Appointment.objects.filter(status="confirmed").count() == 2
@@ -72,7 +72,7 @@ def test_accepting_after_the_time_is_up_books_nothing(office, procedure, one_pla
     join(office, procedure)
     (offer,) = services.offer_freed_places(slot_id=one_place.pk)
     with pytest.raises(OfferExpired):
-        services.accept(offer=offer, channel=Channel.WEB, now=offer.expires_at)
+        services.accept(offer=offer, channel=Channel.WEB, contact_proven=True, now=offer.expires_at)
     assert Appointment.objects.get(pk=offer.hold_id).status == AppointmentStatus.HELD
 
 
@@ -84,7 +84,7 @@ def test_someone_who_booked_meanwhile_cannot_accept(office, procedure, window, o
     (offer,) = services.offer_freed_places(slot_id=one_place.pk)
     book(make_slot(window), procedure, person)
     with pytest.raises(CurpAlreadyBooked):
-        services.accept(offer=offer, channel=Channel.WEB)
+        services.accept(offer=offer, channel=Channel.WEB, contact_proven=True)
     offer.refresh_from_db()
     assert offer.state == OfferState.OFFERED
 

@@ -7,7 +7,7 @@ from django.test import Client
 from miconsulado.accounts.models import Role
 from miconsulado.booking.models import Appointment
 from miconsulado.booking.tests.api_support import bearer, person
-from miconsulado.waitlist import services
+from miconsulado.waitlist import links, services
 from miconsulado.waitlist.models import EntryState, WaitlistEntry
 from miconsulado.waitlist.tests.support import book
 
@@ -90,8 +90,23 @@ def test_accept_and_decline_by_the_api(office, procedure, slot):
     )
     assert declined.status_code == 200 and declined.json()["state"] == "waiting"
     services.offer_freed_places(slot_id=slot.pk)
-    accepted = Client().post(
+    # Without the offer's link, nothing proves the caller reads the entry's e-mail: the core refuses.
+    unproven = Client().post(
         f"{URL}/{second}/accept", {"curp": two["applicant"]["curp"]}, content_type="application/json"
+    )
+    assert unproven.status_code == 403 and unproven.json()["code"] == "contact_not_verified"
+    offer = WaitlistEntry.objects.get(public_id=second).offers.get(state="offered")
+    other = WaitlistEntry.objects.get(public_id=first).offers.first()
+    forged = Client().post(
+        f"{URL}/{second}/accept",
+        {"curp": two["applicant"]["curp"], "link": links.accept_path(other)},  # another offer's link
+        content_type="application/json",
+    )
+    assert forged.status_code == 403
+    accepted = Client().post(
+        f"{URL}/{second}/accept",
+        {"curp": two["applicant"]["curp"], "link": links.accept_path(offer)},
+        content_type="application/json",
     )
     assert accepted.status_code == 200
     data = accepted.json()

@@ -117,7 +117,7 @@ def test_accept_at_the_moment_of_expiry_is_booked_or_passed_on_never_both(line):
     def answer(i):
         try:
             if i == 0:
-                services.accept(offer=offer, channel=Channel.WEB, now=just_before)
+                services.accept(offer=offer, channel=Channel.WEB, contact_proven=True, now=just_before)
                 return "accepted"
             return "expired" if services.expire_offer(offer_id=offer.pk, now=moment) else "nothing"
         except Exception as exc:  # the refusal is an outcome here
@@ -157,7 +157,7 @@ def test_accept_and_expiry_crossing_on_the_offer_row(line, monkeypatch, first_in
 
     def accept():
         try:
-            services.accept(offer=offer, channel=Channel.WEB, now=just_before)
+            services.accept(offer=offer, channel=Channel.WEB, contact_proven=True, now=just_before)
             return "accepted"
         except Exception as exc:
             return type(exc).__name__

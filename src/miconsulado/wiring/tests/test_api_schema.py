@@ -24,6 +24,9 @@ ENDPOINTS = {
     ("delete", "/api/v1/waitlist/{entry_id}"),
     ("post", "/api/v1/waitlist/{entry_id}/accept"),
     ("post", "/api/v1/waitlist/{entry_id}/decline"),
+    ("post", "/api/v1/holds"),
+    ("post", "/api/v1/appointments/{code}/verification"),
+    ("post", "/api/v1/appointments/{code}/confirm"),
 }
 
 
