@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from miconsulado.booking.codes import normalize_code
+from miconsulado.core.twilio_signature import is_signed_by_twilio
 from miconsulado.notifications.models import Message, MessageChannel, MessageState
 
 logger = logging.getLogger(__name__)
@@ -33,29 +34,10 @@ UNDER_WAY = frozenset({"accepted", "scheduled", "queued", "sending", "sent"})
 SID = re.compile(r"(SM|MM)[0-9a-f]{32}", re.ASCII)
 
 
-def signed_by_twilio(request: HttpRequest) -> bool:
-    """Whether the request carries Twilio's signature of the URL it was sent to and its form."""
-    from twilio.request_validator import RequestValidator
-
-    token = settings.TWILIO_AUTH_TOKEN
-    signature = request.headers.get("X-Twilio-Signature", "")
-    if not token or not signature:
-        return False
-    # Behind the proxy the URL Twilio signed is the public one, not what this process sees.
-    url = (
-        settings.PUBLIC_URL + request.get_full_path() if settings.PUBLIC_URL else request.build_absolute_uri()
-    )
-    try:
-        return bool(RequestValidator(token).validate(url, request.POST, signature))
-    except Exception:  # a body the validator cannot read is not a valid signature
-        logger.warning("SMS status callback: signature could not be checked", exc_info=True)
-        return False
-
-
 @csrf_exempt
 @require_POST
 def status_callback(request: HttpRequest) -> HttpResponse:
-    if not signed_by_twilio(request):
+    if not is_signed_by_twilio(request):
         return HttpResponseForbidden("invalid signature")
     sid = request.POST.get("MessageSid", "")
     status = (request.POST.get("MessageStatus") or request.POST.get("SmsStatus") or "").lower()
