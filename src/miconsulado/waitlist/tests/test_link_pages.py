@@ -118,3 +118,19 @@ def test_the_pages_speak_english_when_asked(offer):
     assert page.status_code == 200
     assert b'lang="en"' in page.content
     assert b"Accept the place offered" in page.content
+
+
+def test_the_pages_state_the_office_local_time(offer):
+    from miconsulado.catalog.localtime import office_zone
+
+    local = offer.slot.start.astimezone(office_zone(offer.slot.office))
+    utc = offer.slot.start.astimezone(dt.UTC)
+    assert local.hour != utc.hour  # the office is not on UTC, so a UTC time would show
+    page = Client().get(links.accept_path(offer)).content.decode()
+    assert (
+        f"{local:%H:%M}" in page.replace("a las ", "").replace("p.m.", "")
+        or f"{local.hour}:{local:%M}" in page
+    )
+    assert f"{utc:%H:%M}" not in page
+    done = press(Client(), links.accept_path(offer)).content.decode()
+    assert f"{utc:%H:%M}" not in done
