@@ -30,7 +30,6 @@ from race.seed import add_stage, race_saturday, seed
 from race.server import BIN, create_database, migrate, server_env, setup_django
 from race.service import service_race
 
-
 PROFILED = """
 import cProfile, runpy, sys, time
 out, script = sys.argv[1], sys.argv[2]
@@ -74,14 +73,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     office = Office.objects.get(pk=seeded.office_id)
     procedure = Procedure.objects.get(pk=seeded.procedure_id)
     stage = add_stage(
-        office, procedure, "notify-cpu", race_saturday(seeded.tz) + dt.timedelta(days=49), args.messages, 60_000_000
+        office,
+        procedure,
+        "notify-cpu",
+        race_saturday(seeded.tz) + dt.timedelta(days=49),
+        args.messages,
+        60_000_000,
     )
     connection.close()
     log(f"booking {args.messages} appointments (service layer, no worker)")
     booked = service_race(env, stage, processes=2, total=args.messages, seconds=600)
     connection.close()
 
-    log(f"{args.workers} db_worker(s) on the queue" + (f", profiled to {args.profile}" if args.profile else ""))
+    log(
+        f"{args.workers} db_worker(s) on the queue"
+        + (f", profiled to {args.profile}" if args.profile else "")
+    )
     if args.profile:
         # CPU time, not wall time: the waits for PostgreSQL and the sink are left out.
         command = [sys.executable, "-c", PROFILED, str(args.profile), str(BIN / "miconsulado")]
