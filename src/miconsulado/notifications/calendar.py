@@ -10,6 +10,7 @@ confirmed (which only staff can look up) is TENTATIVE.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import translation
@@ -66,14 +67,7 @@ def _calendar(appointment: Appointment) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("method", method(appointment))
     # The zone's rules around the appointment (a year either side covers a reschedule's changes).
-    calendar.add_component(
-        Timezone.from_tzinfo(
-            zone,
-            tzid=office.tz,
-            first_date=start.date() - dt.timedelta(days=366),
-            last_date=start.date() + dt.timedelta(days=366),
-        )
-    )
+    calendar.add_component(_vtimezone(zone, office.tz, start.date()))
 
     event = Event()
     event.add("uid", uid(appointment))
@@ -101,6 +95,15 @@ def _calendar(appointment: Appointment) -> Calendar:
         event.add_component(alarm)
     calendar.add_component(event)
     return calendar
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(zone: dt.tzinfo, tzid: str, around: dt.date) -> Timezone:
+    """The zone's rules a year either side of `around`, worked out once per process and day: an
+    office's appointments of one day share them (the component is only read when written out)."""
+    return Timezone.from_tzinfo(
+        zone, tzid=tzid, first_date=around - dt.timedelta(days=366), last_date=around + dt.timedelta(days=366)
+    )
 
 
 def _description(appointment: Appointment) -> str:

@@ -16,8 +16,8 @@ from django.utils import formats, translation
 
 from miconsulado.catalog.localtime import to_office_time
 from miconsulado.catalog.models import Office, Procedure
-from miconsulado.catalog.selectors import current_fees
 from miconsulado.core.channels import Channel
+from miconsulado.notifications.details import fees_in_force
 
 ARRIVE_EARLY_MINUTES = 15
 
@@ -43,7 +43,7 @@ def local_when(start_utc: str, office: Office) -> dict[str, str]:
 def fee_lines(procedure: Procedure, on: dt.date) -> list[str]:
     return [
         f"{fee.name}: {fee.amount_cents // 100:,}.{fee.amount_cents % 100:02d} {fee.currency}"
-        for fee in current_fees(procedure, on)
+        for fee in fees_in_force(procedure, on)
     ]
 
 

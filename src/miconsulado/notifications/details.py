@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from miconsulado.booking.models import Appointment
 from miconsulado.catalog import selectors as catalog
 from miconsulado.catalog.localtime import office_zone
-from miconsulado.catalog.models import Office
+from miconsulado.catalog.models import Fee, Office, Procedure
 
 CURP_SHOWN = 4  # characters of a CURP a document shows (the last ones); the rest are masked
 
@@ -49,12 +49,22 @@ def money(cents: int, currency: str) -> str:
     return f"${cents // 100:,}.{cents % 100:02d} {currency}"
 
 
+def fees_in_force(procedure: Procedure, on: dt.date) -> list[Fee]:
+    """The catalog's fees in force on `on`, read once per procedure object: a delivery renders an
+    appointment's confirmation and its reminders from one object, one query for all (the object
+    lives for one task, so a fee changed later is read afresh by the next)."""
+    memo: dict[dt.date, list[Fee]] = procedure.__dict__.setdefault("_fees_in_force", {})
+    if on not in memo:
+        memo[on] = catalog.current_fees(procedure, on)
+    return memo[on]
+
+
 def fees(appointment: Appointment) -> list[str]:
     """'Pasaporte de 3 años: $101.00 USD' for each fee in force on the appointment's local date."""
     on = local_start(appointment).date()
     return [
         f"{fee.name}: {money(fee.amount_cents, fee.currency)}"
-        for fee in catalog.current_fees(appointment.procedure, on)
+        for fee in fees_in_force(appointment.procedure, on)
     ]
 
 

@@ -91,25 +91,31 @@ def plan_reminders(*, code: str, now: dt.datetime | None = None) -> list[Message
         _drop(pending, reason=f"appointment {appointment.status}", now=now)
         return []
     slot = appointment.slot
-    _drop(
-        pending.exclude(dedup_key__startswith=f"reminder:{code}:{slot.pk}:"),
-        reason="appointment rescheduled",
-        now=now,
-    )
+    # The appointment's reminder rows, read once: those queued for another slot (before a move) are
+    # dropped, those of this slot are not written twice. A row claimed by a worker meanwhile is left
+    # to it (_drop is conditional on `queued`).
+    existing = dict(pending.values_list("dedup_key", "state"))
+    ours = f"reminder:{code}:{slot.pk}:"
+    if any(state == MessageState.QUEUED and not key.startswith(ours) for key, state in existing.items()):
+        _drop(pending.exclude(dedup_key__startswith=ours), reason="appointment rescheduled", now=now)
     addresses = email_recipients(appointment)
+    language = appointment_language(appointment)
+    base_context: dict[str, Any] | None = None  # the same for every offset but its hours and link
     queued: list[Message] = []
     for hours in reminder_hours():
         due = slot.start - dt.timedelta(hours=hours)
         if due <= now:
             continue  # already due when the change came: skipped, not sent late
         keys = {reminder_key(code, slot.pk, hours, a): a for a in addresses}
-        existing = dict(Message.objects.filter(dedup_key__in=keys).values_list("dedup_key", "state"))
         todo = {k: a for k, a in keys.items() if existing.get(k) in (None, MessageState.CANCELLED)}
         if not todo:
             continue
-        language = appointment_language(appointment)
+        if base_context is None:
+            base_context = _base_context(appointment)
         rendered = render(
-            MessageKind.REMINDER.value, language=language, context=_reminder_context(appointment, hours, due)
+            MessageKind.REMINDER.value,
+            language=language,
+            context=_reminder_context(appointment, hours, due, base_context),
         )
         for key, address in todo.items():
             if key in existing:  # cancelled by a move away, and the appointment is back: queue it again
@@ -147,10 +153,17 @@ def plan_reminders(*, code: str, now: dt.datetime | None = None) -> list[Message
     return queued
 
 
-def _reminder_context(appointment: Appointment, hours: int, due: dt.datetime) -> dict[str, Any]:
+def _base_context(appointment: Appointment) -> dict[str, Any]:
     start = appointment.slot.start.astimezone(dt.UTC).isoformat()
     facts = {"office": appointment.office.code, "slot": appointment.slot_id, "slot_start": start}
-    context = _context(appointment, facts, appointment_language(appointment))
+    return _context(appointment, facts, appointment_language(appointment))
+
+
+def _reminder_context(
+    appointment: Appointment, hours: int, due: dt.datetime, base: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    context = dict(base or _base_context(appointment))
+    start = context["slot_start"]
     context["reminder_hours"] = hours
     # The link as it will be when the reminder arrives: none if the cut-off has passed by then.
     context.update(

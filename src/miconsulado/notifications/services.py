@@ -79,8 +79,7 @@ def queue_appointment_emails(
     written = []
     for address in email_recipients(appointment):
         key = f"{kind.value}:{code}:{version}:email:{address.lower()}"
-        if Message.objects.filter(dedup_key=key).exists():
-            continue  # the event again: its message is written already
+        # No look first: the event again finds its row by the unique key (_insert_once).
         message = Message(
             kind=kind,
             channel=MessageChannel.EMAIL,
@@ -102,9 +101,12 @@ def queue_appointment_emails(
 
 
 def _context(appointment: Appointment, facts: dict[str, Any], language: str) -> dict[str, Any]:
-    offices = {
-        o.code: o for o in Office.objects.filter(code__in={facts["office"], facts.get("previous_office")})
-    }
+    # The appointment's own office needs no query (a confirmation's, a reminder's): only a move
+    # from or to another office reads the offices the event names.
+    wanted = {facts["office"], facts.get("previous_office")} - {None, "", appointment.office.code}
+    offices = {appointment.office.code: appointment.office}
+    if wanted:
+        offices.update({o.code: o for o in Office.objects.filter(code__in=wanted)})
     return {
         "language": language,
         "code": appointment.code,
