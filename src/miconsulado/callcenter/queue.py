@@ -196,7 +196,7 @@ def connection_ended(*, entry: QueueEntry, now: dt.datetime | None = None) -> Qu
     """The agent's leg ended (the <Dial> is over): the entry is done, the agent in wrap-up."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = QueueEntry.objects.select_for_update().select_related("call", "agent__user").get(pk=entry.pk)
+        locked = QueueEntry.objects.select_for_update(of=("self",)).select_related("call", "agent__user").get(pk=entry.pk)
         if locked.status == EntryStatus.CONNECTED:
             _end_connection(locked, now=now)
     dispatch(now=now)
@@ -313,7 +313,7 @@ def accept_offer(*, agent: Agent, now: dt.datetime | None = None) -> QueueEntry:
     now = now or timezone.now()
     with transaction.atomic():
         entry = (
-            QueueEntry.objects.select_for_update()
+            QueueEntry.objects.select_for_update(of=("self",))
             .select_related("call")
             .filter(agent=agent, status=EntryStatus.OFFERED)
             .first()
@@ -356,7 +356,7 @@ def _back_to_head(entry_pk: int, *, agent_to: str, now: dt.datetime, reason: str
     """The entry returns to its place (its `enqueued_at`: the head, where it was when offered) and the
     agent goes to `agent_to`."""
     with transaction.atomic():
-        entry = QueueEntry.objects.select_for_update().select_related("call").get(pk=entry_pk)
+        entry = QueueEntry.objects.select_for_update(of=("self",)).select_related("call").get(pk=entry_pk)
         if entry.status not in (EntryStatus.OFFERED, EntryStatus.CONNECTED) or entry.agent_id is None:
             return
         back = EntryStatus.CALLBACK if entry.callback_number else EntryStatus.WAITING
@@ -426,7 +426,7 @@ def request_callback(*, entry: QueueEntry, number: str, now: dt.datetime | None 
     if normalized is None:
         raise NoCallbackNumber()
     with transaction.atomic():
-        locked = QueueEntry.objects.select_for_update().select_related("call").get(pk=entry.pk)
+        locked = QueueEntry.objects.select_for_update(of=("self",)).select_related("call").get(pk=entry.pk)
         if locked.status != EntryStatus.WAITING:
             raise Conflict(_("Esta llamada ya no está en espera."))
         QueueEntry.objects.filter(pk=locked.pk).update(
@@ -446,7 +446,7 @@ def callback_unanswered(*, entry: QueueEntry, outcome: str, now: dt.datetime | N
     now = now or timezone.now()
     retry = False
     with transaction.atomic():
-        locked = QueueEntry.objects.select_for_update().select_related("call").get(pk=entry.pk)
+        locked = QueueEntry.objects.select_for_update(of=("self",)).select_related("call").get(pk=entry.pk)
         if locked.status != EntryStatus.CONNECTED or not locked.callback_number:
             return locked
         CallbackAttempt.objects.filter(entry=locked, call_sid=locked.callback_call_sid).update(outcome=outcome[:20])
@@ -477,7 +477,7 @@ def callback_unanswered(*, entry: QueueEntry, outcome: str, now: dt.datetime | N
 def callback_answered(*, entry: QueueEntry, now: dt.datetime | None = None) -> None:
     now = now or timezone.now()
     with transaction.atomic():
-        locked = QueueEntry.objects.select_for_update().select_related("call").get(pk=entry.pk)
+        locked = QueueEntry.objects.select_for_update(of=("self",)).select_related("call").get(pk=entry.pk)
         QueueEntry.objects.filter(pk=locked.pk).update(answered_at=now)
         CallbackAttempt.objects.filter(entry=locked, call_sid=locked.callback_call_sid).update(outcome="answered")
         record_step(locked.call, "callback_answered")
