@@ -191,12 +191,17 @@ class Agent(models.Model):
     """A call-center agent: a user with the agent role, their skills and their current state."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="call_agent", verbose_name=_("usuario")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="call_agent",
+        verbose_name=_("usuario"),
     )
     # What the provider dials to reach the agent: "client:<identity>" (a browser/softphone) or an
     # E.164 number.
     endpoint = models.CharField(_("destino"), max_length=64)
-    state = models.CharField(_("estado"), max_length=10, choices=AgentState.choices, default=AgentState.OFFLINE)
+    state = models.CharField(
+        _("estado"), max_length=10, choices=AgentState.choices, default=AgentState.OFFLINE
+    )
     state_since = models.DateTimeField(_("en este estado desde"), default=timezone.now)
     # When the agent last became available: the longest idle is offered the next call.
     idle_since = models.DateTimeField(_("disponible desde"), null=True, blank=True)
@@ -251,6 +256,9 @@ class AgentStateChange(models.Model):
         verbose_name_plural = _("cambios de estado de los agentes")
         indexes = [models.Index(fields=["agent", "at"], name="agent_change_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.from_state}→{self.to_state}"
+
 
 class EntryStatus(models.TextChoices):
     WAITING = "waiting", _("En espera")
@@ -280,7 +288,12 @@ class QueueEntry(models.Model):
     )
     enqueued_at = models.DateTimeField(_("en la fila desde"), default=timezone.now)
     agent = models.ForeignKey(
-        Agent, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", verbose_name=_("agente")
+        Agent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("agente"),
     )
     overflowed = models.BooleanField(_("desbordada a otro idioma"), default=False)
     offered_at = models.DateTimeField(null=True, blank=True)
@@ -323,6 +336,9 @@ class CallbackAttempt(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.outcome}"
+
 
 class SurveyResponse(models.Model):
     """The caller's rating of the agent (1–5 by keypad) after the agent hung up."""
@@ -338,3 +354,6 @@ class SurveyResponse(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="survey_score_1_to_5"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.score}"

@@ -89,14 +89,18 @@ def _move(agent: Agent, to: str, *, now: dt.datetime, reason: str = "") -> None:
     agent.state = to
     agent.state_since = now
     agent.idle_since = now if to == AgentState.AVAILABLE else None
-    agent.wrap_up_until = now + dt.timedelta(seconds=conf("WRAP_UP_SECONDS")) if to == AgentState.WRAP_UP else None
+    agent.wrap_up_until = (
+        now + dt.timedelta(seconds=conf("WRAP_UP_SECONDS")) if to == AgentState.WRAP_UP else None
+    )
     Agent.objects.filter(pk=agent.pk).update(
         state=to, state_since=now, idle_since=agent.idle_since, wrap_up_until=agent.wrap_up_until
     )
     AgentStateChange.objects.create(agent=agent, at=now, from_state=before, to_state=to, reason=reason[:60])
 
 
-def create_agent(*, user: object, languages: list[str], groups: list[str] | None = None, endpoint: str = "") -> Agent:
+def create_agent(
+    *, user: object, languages: list[str], groups: list[str] | None = None, endpoint: str = ""
+) -> Agent:
     """An agent for a user with the agent role, with their skills; offline."""
     from miconsulado.accounts.models import Role, User
 
@@ -107,8 +111,14 @@ def create_agent(*, user: object, languages: list[str], groups: list[str] | None
     with transaction.atomic():
         agent = Agent.objects.create(user=user, endpoint=endpoint or f"client:agent-{user.pk}")
         AgentSkill.objects.bulk_create(
-            [AgentSkill(agent=agent, kind=SkillKind.LANGUAGE, value=lang) for lang in dict.fromkeys(languages)]
-            + [AgentSkill(agent=agent, kind=SkillKind.GROUP, value=g[:40]) for g in dict.fromkeys(groups or [])]
+            [
+                AgentSkill(agent=agent, kind=SkillKind.LANGUAGE, value=lang)
+                for lang in dict.fromkeys(languages)
+            ]
+            + [
+                AgentSkill(agent=agent, kind=SkillKind.GROUP, value=g[:40])
+                for g in dict.fromkeys(groups or [])
+            ]
         )
     return agent
 
@@ -196,7 +206,11 @@ def connection_ended(*, entry: QueueEntry, now: dt.datetime | None = None) -> Qu
     """The agent's leg ended (the <Dial> is over): the entry is done, the agent in wrap-up."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = QueueEntry.objects.select_for_update(of=("self",)).select_related("call", "agent__user").get(pk=entry.pk)
+        locked = (
+            QueueEntry.objects.select_for_update(of=("self",))
+            .select_related("call", "agent__user")
+            .get(pk=entry.pk)
+        )
         if locked.status == EntryStatus.CONNECTED:
             _end_connection(locked, now=now)
     dispatch(now=now)
@@ -226,9 +240,9 @@ def _with_skill(kind: str, value: str) -> Exists:
 
 def _signed_in_languages() -> set[str]:
     return set(
-        AgentSkill.objects.filter(
-            kind=SkillKind.LANGUAGE, agent__state__in=SIGNED_IN_STATES
-        ).values_list("value", flat=True)
+        AgentSkill.objects.filter(kind=SkillKind.LANGUAGE, agent__state__in=SIGNED_IN_STATES).values_list(
+            "value", flat=True
+        )
     )
 
 
@@ -243,14 +257,16 @@ class _Lost(Exception):
     """A conditional UPDATE found its row changed: undo this assignment and try again."""
 
 
-def _assign_one(*, language: str, now: dt.datetime, overflow: bool) -> Offer | None | bool:
+def _assign_one(*, language: str, now: dt.datetime, overflow: bool) -> Offer | bool | None:
     """One assignment in its own transaction: the head routable entry of `language` and the longest
     idle available agent who may take it. None when no entry, False when no agent."""
     try:
         with transaction.atomic():
             entries = QueueEntry.objects.filter(_routable(now), language=language)
             if overflow:
-                entries = entries.filter(enqueued_at__lte=now - dt.timedelta(seconds=conf("OVERFLOW_SECONDS")))
+                entries = entries.filter(
+                    enqueued_at__lte=now - dt.timedelta(seconds=conf("OVERFLOW_SECONDS"))
+                )
             entry = _locking(entries.order_by("enqueued_at", "id")).first()
             if entry is None:
                 return None
@@ -268,7 +284,11 @@ def _assign_one(*, language: str, now: dt.datetime, overflow: bool) -> Offer | N
             if taken != 1:
                 raise _Lost()
             AgentStateChange.objects.create(
-                agent=agent, at=now, from_state=AgentState.AVAILABLE, to_state=AgentState.RESERVED, reason="offer"
+                agent=agent,
+                at=now,
+                from_state=AgentState.AVAILABLE,
+                to_state=AgentState.RESERVED,
+                reason="offer",
             )
             moved = QueueEntry.objects.filter(pk=entry.pk, status=entry.status, agent__isnull=True).update(
                 status=EntryStatus.OFFERED, agent=agent, offered_at=now, overflowed=overflow
@@ -376,7 +396,9 @@ def expire_offers(*, now: dt.datetime | None = None) -> int:
     agent_to = AgentState.OFFLINE if missed == "offline" else AgentState.BREAK
     cutoff = now - dt.timedelta(seconds=conf("AGENT_ACCEPT_SECONDS"))
     lapsed = list(
-        QueueEntry.objects.filter(status=EntryStatus.OFFERED, offered_at__lte=cutoff).values_list("pk", flat=True)
+        QueueEntry.objects.filter(status=EntryStatus.OFFERED, offered_at__lte=cutoff).values_list(
+            "pk", flat=True
+        )
     )
     for pk in lapsed:
         _back_to_head(pk, agent_to=agent_to, now=now, reason="offer not accepted")
@@ -399,7 +421,9 @@ def end_wrap_ups(*, now: dt.datetime | None = None) -> int:
     """Agents whose wrap-up time is over become available (longest idle from now)."""
     now = now or timezone.now()
     ended = 0
-    for pk in Agent.objects.filter(state=AgentState.WRAP_UP, wrap_up_until__lte=now).values_list("pk", flat=True):
+    for pk in Agent.objects.filter(state=AgentState.WRAP_UP, wrap_up_until__lte=now).values_list(
+        "pk", flat=True
+    ):
         with transaction.atomic():
             agent = Agent.objects.select_for_update().get(pk=pk)
             if agent.state == AgentState.WRAP_UP:
@@ -430,7 +454,10 @@ def request_callback(*, entry: QueueEntry, number: str, now: dt.datetime | None 
         if locked.status != EntryStatus.WAITING:
             raise Conflict(_("Esta llamada ya no está en espera."))
         QueueEntry.objects.filter(pk=locked.pk).update(
-            status=EntryStatus.CALLBACK, callback_number=normalized, callback_requested_at=now, next_try_at=now
+            status=EntryStatus.CALLBACK,
+            callback_number=normalized,
+            callback_requested_at=now,
+            next_try_at=now,
         )
         record_step(locked.call, "callback_requested", normalized[-4:])
     locked.refresh_from_db()
@@ -449,7 +476,9 @@ def callback_unanswered(*, entry: QueueEntry, outcome: str, now: dt.datetime | N
         locked = QueueEntry.objects.select_for_update(of=("self",)).select_related("call").get(pk=entry.pk)
         if locked.status != EntryStatus.CONNECTED or not locked.callback_number:
             return locked
-        CallbackAttempt.objects.filter(entry=locked, call_sid=locked.callback_call_sid).update(outcome=outcome[:20])
+        CallbackAttempt.objects.filter(entry=locked, call_sid=locked.callback_call_sid).update(
+            outcome=outcome[:20]
+        )
         if locked.agent_id is not None:
             _release(locked.agent_id, now=now, reason="callback not answered")
         if locked.callback_attempts > conf("CALLBACK_RETRIES"):
@@ -460,7 +489,11 @@ def callback_unanswered(*, entry: QueueEntry, outcome: str, now: dt.datetime | N
         else:
             due = now + dt.timedelta(seconds=conf("CALLBACK_RETRY_SECONDS"))
             QueueEntry.objects.filter(pk=locked.pk).update(
-                status=EntryStatus.CALLBACK, agent=None, offered_at=None, callback_call_sid="", next_try_at=due
+                status=EntryStatus.CALLBACK,
+                agent=None,
+                offered_at=None,
+                callback_call_sid="",
+                next_try_at=due,
             )
             record_step(locked.call, "callback_unanswered", outcome)
             retry = True
@@ -479,7 +512,9 @@ def callback_answered(*, entry: QueueEntry, now: dt.datetime | None = None) -> N
     with transaction.atomic():
         locked = QueueEntry.objects.select_for_update(of=("self",)).select_related("call").get(pk=entry.pk)
         QueueEntry.objects.filter(pk=locked.pk).update(answered_at=now)
-        CallbackAttempt.objects.filter(entry=locked, call_sid=locked.callback_call_sid).update(outcome="answered")
+        CallbackAttempt.objects.filter(entry=locked, call_sid=locked.callback_call_sid).update(
+            outcome="answered"
+        )
         record_step(locked.call, "callback_answered")
 
 
@@ -492,7 +527,8 @@ def record_survey(*, entry: QueueEntry, score: int, now: dt.datetime | None = No
         raise Invalid(_("La calificación es del 1 al 5."))
     with transaction.atomic():
         survey, created = SurveyResponse.objects.get_or_create(
-            call_id=entry.call_id, defaults={"agent_id": entry.agent_id, "score": score, "at": now or timezone.now()}
+            call_id=entry.call_id,
+            defaults={"agent_id": entry.agent_id, "score": score, "at": now or timezone.now()},
         )
         if created:
             record_step(entry.call, "survey", str(score))

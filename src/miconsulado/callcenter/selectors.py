@@ -90,11 +90,7 @@ def expected_wait_for_new_call(language: str, *, now: dt.datetime | None = None)
 
 def current_entry(agent: Agent) -> QueueEntry | None:
     """The call offered to or connected with the agent (the desktop's main panel)."""
-    return (
-        QueueEntry.objects.select_related("call")
-        .filter(agent=agent, status__in=HOLDING_AGENT)
-        .first()
-    )
+    return QueueEntry.objects.select_related("call").filter(agent=agent, status__in=HOLDING_AGENT).first()
 
 
 @dataclass(frozen=True)

@@ -318,12 +318,14 @@ def emergency_done(request: HttpRequest, call: Call) -> HttpResponse:
 
 def wait_sentence(wait: selectors.Wait) -> str:
     if wait.seconds is None:
-        return _("Por el momento no hay agentes disponibles en su idioma. Su lugar en la fila es el %(n)s.") % {
-            "n": wait.position
-        }
+        return _(
+            "Por el momento no hay agentes disponibles en su idioma. Su lugar en la fila es el %(n)s."
+        ) % {"n": wait.position}
     minutes = estimate.spoken_minutes(wait.seconds)
     if minutes == 0:
-        return _("Su lugar en la fila es el %(n)s. Le atenderemos en menos de un minuto.") % {"n": wait.position}
+        return _("Su lugar en la fila es el %(n)s. Le atenderemos en menos de un minuto.") % {
+            "n": wait.position
+        }
     return _("Su lugar en la fila es el %(n)s. El tiempo estimado de espera es de %(m)s minutos.") % {
         "n": wait.position,
         "m": minutes,
@@ -367,7 +369,11 @@ def queue_key(request: HttpRequest, call: Call) -> HttpResponse:
         try:
             kept = queue.request_callback(entry=entry, number=call.caller)
         except DomainError:
-            say(response, _("No podemos devolverle la llamada a este número. Por favor espere en la línea."), lang)
+            say(
+                response,
+                _("No podemos devolverle la llamada a este número. Por favor espere en la línea."),
+                lang,
+            )
         else:
             say(
                 response,
@@ -393,7 +399,9 @@ def dial_agent(response: VoiceResponse, entry: QueueEntry) -> None:
         dial.number(endpoint)
 
 
-def in_entry(view: Callable[[HttpRequest, QueueEntry], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+def in_entry(
+    view: Callable[[HttpRequest, QueueEntry], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
     """A signed webhook about a queue entry (`?entry=`) from one of its own legs: the caller's call or
     the callback's call (CallSid must be one of them)."""
 
@@ -437,7 +445,11 @@ def queue_after(request: HttpRequest, entry: QueueEntry) -> HttpResponse:
     lang = entry.call.language or "es"
     response = VoiceResponse()
     outcome = request.POST.get("DialCallStatus", "")
-    if outcome in {"no-answer", "busy", "failed"} and entry.answered_at is not None and not entry.callback_number:
+    if (
+        outcome in {"no-answer", "busy", "failed"}
+        and entry.answered_at is not None
+        and not entry.callback_number
+    ):
         queue.agent_unreachable(entry=entry)
         response.redirect(url("queue_wait"), method="POST")
         return twiml(response)
@@ -467,7 +479,11 @@ def callback_answer(request: HttpRequest, entry: QueueEntry) -> HttpResponse:
     """The citizen answered our callback: connect them to the agent who took it."""
     lang = entry.call.language or "es"
     response = VoiceResponse()
-    if entry.status != EntryStatus.CONNECTED or entry.agent is None or request.POST.get("CallSid") != entry.callback_call_sid:
+    if (
+        entry.status != EntryStatus.CONNECTED
+        or entry.agent is None
+        or request.POST.get("CallSid") != entry.callback_call_sid
+    ):
         return goodbye(response, lang)
     queue.callback_answered(entry=entry)
     say(response, _("Le llamamos de Mi Consulado, como lo pidió. Le comunicamos con un agente."), lang)

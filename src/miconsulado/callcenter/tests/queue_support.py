@@ -12,7 +12,9 @@ from miconsulado.callcenter.models import Agent, AgentState
 _names = itertools.count(1)
 
 
-def make_agent(*languages: str, groups: list[str] | None = None, available: bool = True, now: dt.datetime | None = None) -> Agent:
+def make_agent(
+    *languages: str, groups: list[str] | None = None, available: bool = True, now: dt.datetime | None = None
+) -> Agent:
     user = User.objects.create(username=f"agent{next(_names)}", role=Role.AGENT)
     agent = queue.create_agent(user=user, languages=list(languages), groups=groups)
     if available:

@@ -67,7 +67,7 @@ def arrive_at_once(call_ids: list[int], threads: int) -> list[BaseException]:
             barrier.wait()
             for pk in mine:
                 queue.join_queue(call=Call.objects.get(pk=pk))
-        except BaseException as exc:  # noqa: BLE001  # reported by the test
+        except BaseException as exc:  # reported by the test
             errors.append(exc)
         finally:
             connection.close()
@@ -125,7 +125,7 @@ def test_agents_signing_in_while_calls_arrive():
             barrier.wait()
             for pk in mine:
                 queue.join_queue(call=Call.objects.get(pk=pk))
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -135,7 +135,7 @@ def test_agents_signing_in_while_calls_arrive():
             barrier.wait()
             for agent in mine:
                 queue.set_agent_state(agent=agent, state=AgentState.AVAILABLE)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

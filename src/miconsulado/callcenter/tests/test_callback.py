@@ -57,7 +57,7 @@ def test_callback_keeps_the_place_and_is_answered(client, line, clock, provider)
     entry.refresh_from_db()
     assert entry.status == EntryStatus.DONE and entry.call.survey.score == 4
     assert list(CallbackAttempt.objects.values_list("outcome", flat=True)) == ["answered"]
-    assert not QueueEntry.objects.get(call__call_sid=later.sid).status == EntryStatus.DONE
+    assert QueueEntry.objects.get(call__call_sid=later.sid).status == EntryStatus.WAITING
 
 
 def test_callback_not_answered_is_retried_then_failed(client, line, clock, provider, settings):
@@ -84,7 +84,11 @@ def test_callback_not_answered_is_retried_then_failed(client, line, clock, provi
             assert QueueEntry.objects.get(pk=entry.pk).status == EntryStatus.OFFERED
     assert entry.status == EntryStatus.FAILED
     assert len(provider.calls) == retries + 1
-    assert list(CallbackAttempt.objects.values_list("outcome", flat=True)) == ["no-answer", "busy", "no-answer"]
+    assert list(CallbackAttempt.objects.values_list("outcome", flat=True)) == [
+        "no-answer",
+        "busy",
+        "no-answer",
+    ]
     assert entry.call.steps.filter(kind="callback_failed").exists()
     # A retry is queued as a task CALLBACK_RETRY_SECONDS later (django-tasks).
     assert sum(r.task.name == "callback_due" for r in default_task_backend.results) == retries

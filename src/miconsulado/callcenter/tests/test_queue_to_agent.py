@@ -14,7 +14,10 @@ from miconsulado.callcenter.tests.queue_support import make_agent, state_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("key", "language", "heard"), [("1", "es", "Le comunicamos con un agente."), ("2", "en", "We are connecting you with an agent.")])
+@pytest.mark.parametrize(
+    ("key", "language", "heard"),
+    [("1", "es", "Le comunicamos con un agente."), ("2", "en", "We are connecting you with an agent.")],
+)
 def test_in_hours_to_an_agent(client, line, clock, provider, key, language, heard):
     other = make_agent("es" if language == "en" else "en")
     clock.advance(10)
@@ -26,7 +29,9 @@ def test_in_hours_to_an_agent(client, line, clock, provider, key, language, hear
     assert caller.waiting
     entry = QueueEntry.objects.get()
     assert entry.language == language and entry.status == EntryStatus.OFFERED and entry.agent == first
-    assert state_of(first) == AgentState.RESERVED and state_of(second) == state_of(other) == AgentState.AVAILABLE
+    assert (
+        state_of(first) == AgentState.RESERVED and state_of(second) == state_of(other) == AgentState.AVAILABLE
+    )
     queue.accept_offer(agent=first)
     assert provider.redirects == [(caller.sid, f"/voice/queue/connect?entry={entry.pk}")]
     caller.redirected(provider.redirects[0][1])
@@ -54,15 +59,20 @@ def test_position_and_estimate_are_spoken(client, line, clock, provider):
     callers = [TestCaller(client).dial(MAIN, "1", "2") for _ in range(3)]
     # Third in line, 2 agents, no call ended yet so DEFAULT_HANDLE_SECONDS (300):
     # 3 × 300 / 2 = 450 s → 8 minutes (rounded up); the first: 150 s → 3 minutes.
-    assert "Su lugar en la fila es el 3. El tiempo estimado de espera es de 8 minutos." in callers[2].all_heard
-    assert "Su lugar en la fila es el 1. El tiempo estimado de espera es de 3 minutos." in callers[0].all_heard
+    assert (
+        "Su lugar en la fila es el 3. El tiempo estimado de espera es de 8 minutos." in callers[2].all_heard
+    )
+    assert (
+        "Su lugar en la fila es el 1. El tiempo estimado de espera es de 3 minutos." in callers[0].all_heard
+    )
     assert "sin perder su lugar, marque 1" in callers[2].all_heard  # 450 s > 300 s: callback offered
     # Every N seconds the loop comes back (no key: the <Redirect> after the <Gather>).
     clock.advance(30)
     callers[2].press(None)
-    assert callers[2].heard.count(
-        "Su lugar en la fila es el 3. El tiempo estimado de espera es de 8 minutos."
-    ) == 2
+    assert (
+        callers[2].heard.count("Su lugar en la fila es el 3. El tiempo estimado de espera es de 8 minutos.")
+        == 2
+    )
     assert callers[2].waiting
 
 
