@@ -403,4 +403,26 @@ MICONSULADO: dict[str, Any] = {
     # told to hold, verify its contact with a code and confirm (403 anonymous_one_step_booking_off);
     # tokens (agents, staff) still book in one step.
     "ANONYMOUS_ONE_STEP_BOOKING": env_bool("MICONSULADO_ANONYMOUS_ONE_STEP_BOOKING", True),
+    # The call queue (callcenter/queue.py, docs/decisions/0012-call-queue.md): a waiting caller hears
+    # the position and the estimate every QUEUE_ANNOUNCE_SECONDS; an agent offered a call has
+    # AGENT_ACCEPT_SECONDS to accept it (else the agent goes to AGENT_MISSED_OFFER_STATE, break or
+    # offline, and the call back to the head); wrap-up lasts WRAP_UP_SECONDS; a call whose language
+    # no agent has signed in with goes to any agent after OVERFLOW_SECONDS; a callback is offered when
+    # the estimate passes CALLBACK_OFFER_SECONDS and retried CALLBACK_RETRIES more times
+    # CALLBACK_RETRY_SECONDS apart; DEFAULT_HANDLE_SECONDS stands for the handle time until calls
+    # have been answered.
+    "QUEUE_ANNOUNCE_SECONDS": env_int("MICONSULADO_QUEUE_ANNOUNCE_SECONDS", 30),
+    "AGENT_ACCEPT_SECONDS": env_int("MICONSULADO_AGENT_ACCEPT_SECONDS", 15),
+    "AGENT_MISSED_OFFER_STATE": os.environ.get("MICONSULADO_AGENT_MISSED_OFFER_STATE", "break"),
+    "WRAP_UP_SECONDS": env_int("MICONSULADO_WRAP_UP_SECONDS", 60),
+    "OVERFLOW_SECONDS": env_int("MICONSULADO_OVERFLOW_SECONDS", 120),
+    "CALLBACK_OFFER_SECONDS": env_int("MICONSULADO_CALLBACK_OFFER_SECONDS", 300),
+    "CALLBACK_RETRIES": env_int("MICONSULADO_CALLBACK_RETRIES", 2),
+    "CALLBACK_RETRY_SECONDS": env_int("MICONSULADO_CALLBACK_RETRY_SECONDS", 300),
+    "DEFAULT_HANDLE_SECONDS": env_int("MICONSULADO_DEFAULT_HANDLE_SECONDS", 300),
+    # Outbound calls (connecting a caller to an agent, callbacks): "twilio" (REST, TWILIO_ACCOUNT_SID
+    # and TWILIO_AUTH_TOKEN) or "fake" (in memory: tests and the demo). Default: twilio when an
+    # account is set.
+    "VOICE_PROVIDER": os.environ.get("MICONSULADO_VOICE_PROVIDER", "").strip().lower()
+    or ("twilio" if TWILIO_ACCOUNT_SID else "fake"),
 }

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 import phonenumbers
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,9 +24,9 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from miconsulado.booking.codes import CODE_LENGTH
 from miconsulado.booking.models import ACTIVE_STATUSES, Appointment
+from miconsulado.callcenter import estimate, queue, selectors, services
 from miconsulado.callcenter import hours as line_hours
-from miconsulado.callcenter import services
-from miconsulado.callcenter.models import Call, NumberRole, PhoneNumber
+from miconsulado.callcenter.models import Call, EntryStatus, NumberRole, PhoneNumber, QueueEntry
 from miconsulado.callcenter.signature import voice_webhook
 from miconsulado.catalog import selectors as catalog
 from miconsulado.catalog.localtime import office_zone
@@ -276,15 +277,10 @@ def menu_choice(request: HttpRequest, call: Call) -> HttpResponse:
         response.redirect(url("menu"), method="POST")
         return twiml(response)
     if pressed == "2" and line_hours.hours_at().open_now:
-        services.record_step(call, "enqueued", f"agents-{lang}")
+        services.record_step(call, "menu_choice", "2")
+        queue.join_queue(call=call)
         say(response, _("Le comunicamos con un agente."), lang)
-        response.enqueue(
-            f"agents-{lang}",
-            action=url("queue_done"),
-            method="POST",
-            wait_url=url("queue_wait"),
-            wait_url_method="POST",
-        )
+        response.redirect(url("queue_wait", first=1), method="POST")
         return twiml(response)
     return invalid(call, tries, "menu")
 
@@ -313,21 +309,202 @@ def emergency_done(request: HttpRequest, call: Call) -> HttpResponse:
     return goodbye(VoiceResponse(), call.language or "es")
 
 
+# --- Waiting for an agent (key 2): our own queue (queue.py, decision 0012) -----------------------
+#
+# The caller stays in our webhooks: a wait loop of <Gather> (position, estimate, the callback key)
+# and <Redirect> back here every QUEUE_ANNOUNCE_SECONDS. When an agent accepts, the provider
+# redirects the call to queue_connect, which <Dial>s the agent.
+
+
+def wait_sentence(wait: selectors.Wait) -> str:
+    if wait.seconds is None:
+        return _(
+            "Por el momento no hay agentes disponibles en su idioma. Su lugar en la fila es el %(n)s."
+        ) % {"n": wait.position}
+    minutes = estimate.spoken_minutes(wait.seconds)
+    if minutes == 0:
+        return _("Su lugar en la fila es el %(n)s. Le atenderemos en menos de un minuto.") % {
+            "n": wait.position
+        }
+    return _("Su lugar en la fila es el %(n)s. El tiempo estimado de espera es de %(m)s minutos.") % {
+        "n": wait.position,
+        "m": minutes,
+    }
+
+
 @in_call
 def queue_wait(request: HttpRequest, call: Call) -> HttpResponse:
-    # For now the provider's own queue holds the caller; the queue with positions, estimates and
-    # callbacks (our own database) replaces it next.
     lang = call.language or "es"
+    entry = QueueEntry.objects.filter(call=call).first()
+    if entry is None:
+        return polite_ending(lang)
+    queue.tick()
+    entry.refresh_from_db()
     response = VoiceResponse()
-    say(response, _("Gracias por esperar. Un agente le atenderá en breve; por favor no cuelgue."), lang)
-    response.pause(length=20)
+    if entry.status == EntryStatus.CONNECTED:
+        response.redirect(f"{url('queue_connect')}?entry={entry.pk}", method="POST")
+        return twiml(response)
+    if entry.status not in (EntryStatus.WAITING, EntryStatus.OFFERED):
+        return goodbye(response, lang)
+    wait = selectors.estimated_wait(entry)
+    pause = max(5, settings.MICONSULADO["QUEUE_ANNOUNCE_SECONDS"])
+    options = gather(response, url("queue_key"), lang, timeout=pause)
+    say(options, wait_sentence(wait), lang)
+    if wait.offer_callback:
+        say(options, _("Para que le llamemos a este número sin perder su lugar, marque 1."), lang)
+    elif request.GET.get("first") != "1":
+        say(options, _("Gracias por esperar. Para que le llamemos sin perder su lugar, marque 1."), lang)
+    response.redirect(url("queue_wait"), method="POST")
     return twiml(response)
 
 
 @in_call
-def queue_done(request: HttpRequest, call: Call) -> HttpResponse:
-    services.record_step(call, "queue_left", request.POST.get("QueueResult", ""))
-    return goodbye(VoiceResponse(), call.language or "es")
+def queue_key(request: HttpRequest, call: Call) -> HttpResponse:
+    lang = call.language or "es"
+    entry = QueueEntry.objects.filter(call=call).first()
+    response = VoiceResponse()
+    if entry is None:
+        return polite_ending(lang)
+    if digits_of(request) == "1" and entry.status == EntryStatus.WAITING:
+        try:
+            kept = queue.request_callback(entry=entry, number=call.caller)
+        except DomainError:
+            say(
+                response,
+                _("No podemos devolverle la llamada a este número. Por favor espere en la línea."),
+                lang,
+            )
+        else:
+            say(
+                response,
+                _(
+                    "Le llamaremos al número terminado en %(digits)s cuando sea su turno; conserva su lugar en "
+                    "la fila. Puede colgar."
+                )
+                % {"digits": " ".join(kept.callback_number[-4:])},
+                lang,
+            )
+            return goodbye(response, lang)
+    response.redirect(url("queue_wait"), method="POST")
+    return twiml(response)
+
+
+def dial_agent(response: VoiceResponse, entry: QueueEntry) -> None:
+    assert entry.agent is not None
+    dial = response.dial(action=f"{url('queue_after')}?entry={entry.pk}", method="POST", timeout=20)
+    endpoint = entry.agent.endpoint
+    if endpoint.startswith("client:"):
+        dial.client(endpoint.removeprefix("client:"))
+    else:
+        dial.number(endpoint)
+
+
+def in_entry(
+    view: Callable[[HttpRequest, QueueEntry], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A signed webhook about a queue entry (`?entry=`) from one of its own legs: the caller's call or
+    the callback's call (CallSid must be one of them)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        raw = request.GET.get("entry", "")
+        sid = request.POST.get("CallSid", "")
+        entry = (
+            QueueEntry.objects.select_related("call", "agent__user").filter(pk=int(raw)).first()
+            if raw.isdigit() and len(raw) < 19
+            else None
+        )
+        if entry is None or not sid or sid not in (entry.call.call_sid, entry.callback_call_sid):
+            return polite_ending()
+        language = entry.call.language or "es"
+        try:
+            with translation.override(language):
+                return view(request, entry)
+        except Exception:
+            logger.exception("Voice webhook %s failed for queue entry %s", request.path, entry.pk)
+            return polite_ending(language)
+
+    return voice_webhook(wrapped)
+
+
+@in_entry
+def queue_connect(request: HttpRequest, entry: QueueEntry) -> HttpResponse:
+    response = VoiceResponse()
+    if entry.status != EntryStatus.CONNECTED or entry.agent is None:
+        response.redirect(url("queue_wait"), method="POST")
+        return twiml(response)
+    say(response, _("Le comunicamos con un agente."), entry.call.language or "es")
+    dial_agent(response, entry)
+    return twiml(response)
+
+
+@in_entry
+def queue_after(request: HttpRequest, entry: QueueEntry) -> HttpResponse:
+    """The <Dial> to the agent is over: the agent hung up (survey), or never answered (back to the
+    head of the queue, the agent to break)."""
+    lang = entry.call.language or "es"
+    response = VoiceResponse()
+    outcome = request.POST.get("DialCallStatus", "")
+    if (
+        outcome in {"no-answer", "busy", "failed"}
+        and entry.answered_at is not None
+        and not entry.callback_number
+    ):
+        queue.agent_unreachable(entry=entry)
+        response.redirect(url("queue_wait"), method="POST")
+        return twiml(response)
+    queue.connection_ended(entry=entry)
+    survey = gather(response, f"{url('survey')}?entry={entry.pk}", lang, timeout=8)
+    say(
+        survey,
+        _("Antes de colgar: del 1 al 5, ¿cómo calificaría la atención que recibió? Marque un número."),
+        lang,
+    )
+    return goodbye(response, lang)
+
+
+@in_entry
+def survey(request: HttpRequest, entry: QueueEntry) -> HttpResponse:
+    lang = entry.call.language or "es"
+    pressed = digits_of(request) or ""
+    response = VoiceResponse()
+    if len(pressed) == 1 and pressed in "12345" and entry.agent_id is not None:
+        queue.record_survey(entry=entry, score=int(pressed))
+        say(response, _("Gracias por su calificación."), lang)
+    return goodbye(response, lang)
+
+
+@in_entry
+def callback_answer(request: HttpRequest, entry: QueueEntry) -> HttpResponse:
+    """The citizen answered our callback: connect them to the agent who took it."""
+    lang = entry.call.language or "es"
+    response = VoiceResponse()
+    if (
+        entry.status != EntryStatus.CONNECTED
+        or entry.agent is None
+        or request.POST.get("CallSid") != entry.callback_call_sid
+    ):
+        return goodbye(response, lang)
+    queue.callback_answered(entry=entry)
+    say(response, _("Le llamamos de Mi Consulado, como lo pidió. Le comunicamos con un agente."), lang)
+    dial_agent(response, entry)
+    return twiml(response)
+
+
+@in_entry
+def callback_status(request: HttpRequest, entry: QueueEntry) -> HttpResponse:
+    """The end of a callback's call: not answered → retried later or failed; answered → the
+    conversation is over (if the <Dial>'s action has not said so already)."""
+    outcome = request.POST.get("CallStatus", "")
+    if request.POST.get("CallSid") == entry.callback_call_sid:
+        if outcome in {"no-answer", "busy", "failed", "canceled"}:
+            queue.callback_unanswered(entry=entry, outcome=outcome)
+        elif outcome == "completed":
+            if entry.answered_at is None:
+                queue.callback_unanswered(entry=entry, outcome="no-answer")
+            else:
+                queue.connection_ended(entry=entry)
+    return twiml(VoiceResponse())
 
 
 # --- Self-service (key 1) ------------------------------------------------------------------------
@@ -555,13 +732,15 @@ def status(request: HttpRequest) -> HttpResponse:
     sid = post.get("CallSid", "")
     if _SID.fullmatch(sid):
         try:
-            services.finish_call(
+            call = services.finish_call(
                 call_sid=sid,
                 status=post.get("CallStatus", ""),
                 duration=post.get("CallDuration", ""),
                 to=post.get("To", ""),
                 caller=post.get("From", ""),
             )
+            if call.ended_at is not None:
+                queue.caller_left(call=call)
         except Exception:
             logger.exception("Could not record the status of call %r", sid)
     return twiml(VoiceResponse())

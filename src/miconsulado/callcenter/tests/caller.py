@@ -9,13 +9,17 @@ At a <Gather> it posts the next key sequence to the action (None: no input, the 
 <Gather> run, as the provider does); with no keys left it stops there, waiting. <Redirect> is
 followed, <Enqueue> posts its wait URL once and waits in the queue, <Dial> connects and waits,
 <Hangup> (or the end of the document) ends the call and posts the final status callback.
+
+The provider's outbound side (provider.FakeProvider) is played too: `redirected()` follows the
+URL a live call was moved to (an agent accepted), `TestCaller.answer()` picks up a call we placed
+(a callback) and `TestCaller.not_answered()` reports one that rang out.
 """
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 from xml.etree import ElementTree
 
 from django.conf import settings
@@ -47,6 +51,12 @@ def post_signed(
     )
 
 
+def _path(url: str) -> str:
+    """The path and query of an absolute URL the line gave the provider."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
 class TestCaller:
     __test__ = False  # not a pytest class
 
@@ -64,6 +74,8 @@ class TestCaller:
         self.dial_action: str | None = None
         self.requests = 0
         self.statuses: list[int] = []
+        self.status_url = "/voice/status"
+        self.direction = "inbound"
 
     # --- what a test does ---
 
@@ -76,8 +88,35 @@ class TestCaller:
     def press(self, *keys: str | None) -> TestCaller:
         assert self.pending is not None, "no menu is waiting for keys"
         gather, self.pending = self.pending, None
-        self._gather(gather, list(keys), after=[])
+        self._gather(gather, list(keys), after=[], heard=True)
         return self
+
+    def redirected(self, url: str) -> TestCaller:
+        """The provider moved the live call to `url` (a REST update): it leaves its menu or wait."""
+        self.pending = None
+        self._follow(_path(url), [])
+        return self
+
+    @classmethod
+    def answer(cls, client: Client, placed: dict[str, str], *keys: str | None) -> TestCaller:
+        """Pick up a call the line placed (FakeProvider.calls): the provider requests its URL."""
+        callee = cls(client, caller=placed["from"])
+        callee.sid, callee.to, callee.direction = placed["sid"], placed["to"], "outbound-api"
+        callee.status_url = _path(placed["status_callback"])
+        callee._follow(_path(placed["url"]), list(keys))
+        return callee
+
+    @classmethod
+    def not_answered(cls, client: Client, placed: dict[str, str], status: str = "no-answer") -> None:
+        callee = cls(client, caller=placed["from"])
+        callee.sid, callee.to, callee.direction = placed["sid"], placed["to"], "outbound-api"
+        callee.status_url = _path(placed["status_callback"])
+        callee.hang_up(status, duration="0")
+
+    @property
+    def waiting(self) -> bool:
+        """Waiting in the line's queue (its wait loop's <Gather> is pending)."""
+        return self.pending is not None and "/voice/queue/" in (self.pending.get("action") or "")
 
     def dial_ends(self, status: str = "completed") -> TestCaller:
         assert self.dial_action is not None
@@ -87,7 +126,7 @@ class TestCaller:
     def hang_up(self, status: str = "completed", duration: str = "42") -> None:
         self.pending = None
         self.ended = True
-        self.post("/voice/status", {"CallStatus": status, "CallDuration": duration})
+        self.post(self.status_url, {"CallStatus": status, "CallDuration": duration})
 
     @property
     def last_heard(self) -> str:
@@ -108,7 +147,7 @@ class TestCaller:
             "Caller": self.caller,
             "Called": self.to,
             "CallStatus": "in-progress",
-            "Direction": "inbound",
+            "Direction": self.direction,
             "ApiVersion": "2010-04-01",
         }
         params.update(extra or {})
@@ -149,7 +188,9 @@ class TestCaller:
                 self._follow(urljoin(self.current, wait), [], {"QueuePosition": "1", "QueueTime": "0"})
                 return
             elif verb.tag == "Dial":
-                self.dialled = (verb.text or "").strip()
+                self.dialled = (verb.text or "").strip() or " ".join(
+                    f"{child.tag.lower()}:{(child.text or '').strip()}" for child in verb
+                )
                 action = verb.get("action")
                 self.dial_action = urljoin(self.current, action) if action else None
                 return
@@ -162,9 +203,13 @@ class TestCaller:
             self.hang_up()  # the end of the document ends the call
 
     def _gather(
-        self, gather: ElementTree.Element, keys: list[str | None], after: list[ElementTree.Element]
+        self,
+        gather: ElementTree.Element,
+        keys: list[str | None],
+        after: list[ElementTree.Element],
+        heard: bool = False,
     ) -> None:
-        for say in gather.findall("Say"):
+        for say in [] if heard else gather.findall("Say"):  # a waiting menu was heard already
             self.heard.append(say.text or "")
             self.languages.append(say.get("language", ""))
         if not keys:

@@ -88,3 +88,29 @@ def appointment(db) -> Appointment:
         channel=Channel.API,
         now=start - dt.timedelta(days=7),
     ).appointment
+
+
+@pytest.fixture
+def provider():
+    """The in-memory provider: what the line asked it to do (redirects, calls placed)."""
+    from miconsulado.callcenter.provider import FakeProvider, use_provider
+
+    fake = FakeProvider()
+    use_provider(fake)
+    yield fake
+    use_provider(None)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch):
+    """A clock in hours (Wednesday 2 December 2026, 10:00 in Los Angeles) that a test moves on."""
+
+    class Clock:
+        now = dt.datetime(2026, 12, 2, 10, 0, tzinfo=LA).astimezone(dt.UTC)
+
+        def advance(self, seconds: float) -> None:
+            self.now += dt.timedelta(seconds=seconds)
+
+    moving = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: moving.now)
+    return moving

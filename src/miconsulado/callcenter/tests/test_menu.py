@@ -6,10 +6,16 @@ import datetime as dt
 
 import pytest
 
-from miconsulado.callcenter.models import Call, LineClosure, LineSettings
+from miconsulado.callcenter.models import Call, LineClosure, LineSettings, QueueEntry
 from miconsulado.callcenter.tests.conftest import MAIN
 
 pytestmark = pytest.mark.django_db
+
+
+def queued(caller) -> str | None:
+    """The language of the queue the caller waits in (None: not waiting)."""
+    entry = QueueEntry.objects.filter(call__call_sid=caller.sid).first()
+    return entry.language if entry is not None and caller.waiting else None
 
 
 def test_in_hours_in_spanish(caller, in_hours):
@@ -19,18 +25,18 @@ def test_in_hours_in_spanish(caller, in_hours):
     caller.press("1")
     assert "Para hablar con un agente, marque 2." in caller.heard
     caller.press("2")
-    assert caller.queue == "agents-es"
-    assert "Un agente le atenderá en breve" in caller.last_heard
+    assert queued(caller) == "es"
+    assert "Su lugar en la fila es el 1." in caller.all_heard
     call = Call.objects.get()
     assert call.language == "es" and call.origin == "main" and call.caller == "+13105550100"
-    assert [s.kind for s in call.steps.all()] == ["incoming", "language", "menu", "enqueued"]
+    assert [s.kind for s in call.steps.all()] == ["incoming", "language", "menu", "menu_choice", "enqueued"]
 
 
 def test_in_hours_in_english(caller, in_hours):
     caller.dial(MAIN, "2", "2")
     assert "To talk to an agent, press 2." in caller.all_heard
-    assert caller.queue == "agents-en"
-    assert "An agent will be with you shortly" in caller.last_heard
+    assert queued(caller) == "en"
+    assert "You are number 1 in line." in caller.all_heard
     assert set(caller.languages[2:]) == {"en-US"}
     assert Call.objects.get().language == "en"
 
@@ -50,7 +56,7 @@ def test_after_hours_no_key_2(caller, at):
     assert "marque 2" not in " ".join(h for h in caller.heard if h.startswith("Para hablar"))
     assert not any(h.startswith("Para hablar con un agente") for h in caller.heard)
     caller.press("2")  # not offered: invalid, the menu again
-    assert caller.queue is None
+    assert not caller.waiting and not QueueEntry.objects.exists()
     assert "Opción no válida." in caller.heard
 
 
@@ -61,7 +67,7 @@ def test_weekend_hours(caller, at):
     caller2 = type(caller)(caller.client)
     at(dt.datetime(2026, 12, 5, 9, 30))
     caller2.dial(MAIN, "2", "2")
-    assert caller2.queue == "agents-en"
+    assert queued(caller2) == "en"
 
 
 def test_holiday_hours(caller, at):
@@ -71,7 +77,7 @@ def test_holiday_hours(caller, at):
     other = type(caller)(caller.client)
     at(dt.datetime(2026, 12, 25, 10, 0))
     other.dial(MAIN, "1", "2")
-    assert other.queue == "agents-es"
+    assert queued(other) == "es"
 
 
 def test_mexican_holiday_switch(client, line, at):

@@ -9,6 +9,7 @@ def test_once_enqueues_the_sweeps_and_the_daily_generation(db):
     assert names == [
         "generate_slots_task",
         "offer_freed_places",
+        "queue_tick",
         "release_expired_holds",
         "requeue_stale_messages",
         "requeue_stalled_deliveries",

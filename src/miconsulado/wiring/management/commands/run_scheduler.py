@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from miconsulado.booking.tasks import release_expired_holds
+from miconsulado.callcenter.tasks import queue_tick
 from miconsulado.core.tasks import requeue_stalled_deliveries
 from miconsulado.notifications.tasks import requeue_stale_messages
 from miconsulado.scheduling.tasks import generate_slots_task
@@ -47,6 +48,9 @@ class Command(BaseCommand):
             requeue_stale_messages.enqueue()  # messages whose worker died (notifications.tasks)
             # Places no event announced (extra capacity, a regenerated schedule), lost offer expiries.
             offer_freed_places.enqueue()
+            # The call queue's heartbeat when no caller is on the line to drive it (lapsed offers,
+            # wrap-ups over, callbacks due).
+            queue_tick.enqueue()
             today = timezone.now().date()
             if generated_on != today:
                 # Extends every office's horizon by the day that has just opened.
