@@ -37,8 +37,8 @@ from miconsulado.scheduling import line
 from miconsulado.scheduling.models import Slot
 
 if TYPE_CHECKING:
-    from miconsulado.catalog.models import Office
     from miconsulado.accounts.models import User
+    from miconsulado.catalog.models import Office
 
 CODE_ATTEMPTS = 5
 

@@ -35,7 +35,7 @@ _demand: LineDemand | None = None
 def register_line_demand(demand: LineDemand) -> None:
     """Set the function that says how many people wait for a slot's places (the waitlist's, from its
     AppConfig.ready). One function: registering again replaces it."""
-    global _demand  # noqa: PLW0603 - one process-wide hook, set at start-up
+    global _demand
     _demand = demand
 
 

@@ -205,7 +205,9 @@ class Slot(models.Model):
     # Of `booked`, the places freed while people waited for them, held for the line until the
     # waitlist's task offers them (or gives them back to everyone when nobody in line can take them).
     # db_default: slot generation's raw INSERTs (and older code) need not name it.
-    line_held = models.PositiveSmallIntegerField(_("apartados para la lista de espera"), default=0, db_default=0)
+    line_held = models.PositiveSmallIntegerField(
+        _("apartados para la lista de espera"), default=0, db_default=0
+    )
     # A slot that the schedule no longer produces (or produces with fewer places than are taken)
     # but that still holds appointments: kept so no appointment is lost, listed for staff to resolve.
     conflict = models.BooleanField(_("en conflicto"), default=False)

@@ -311,7 +311,9 @@ def _give_back_unwanted(slot: Slot, *, offerable: bool, now: dt.datetime) -> Non
         wanted = _wanting(fresh, up_to=fresh.line_held) if offerable and _offerable(fresh, now) else 0
         if fresh.line_held > wanted:
             line.release_line_places(slot=fresh, places=fresh.line_held - wanted)
-            logger.info("waitlist: %s place(s) of slot %s back to everybody", fresh.line_held - wanted, fresh.pk)
+            logger.info(
+                "waitlist: %s place(s) of slot %s back to everybody", fresh.line_held - wanted, fresh.pk
+            )
 
 
 def _offerable(slot: Slot, now: dt.datetime) -> bool:
@@ -331,7 +333,9 @@ def _wanting(slot: Slot, *, up_to: int) -> int:
     for entry in _candidates(slot):
         if count >= up_to:
             break
-        if not Applicant.objects.filter(curp=entry.curp, procedure_id=entry.procedure_id, active=True).exists():
+        if not Applicant.objects.filter(
+            curp=entry.curp, procedure_id=entry.procedure_id, active=True
+        ).exists():
             count += 1
     return count
 

@@ -202,7 +202,9 @@ def test_an_expired_hold_a_reschedule_away_and_spare_places_are_held_for_the_lin
     assert _state(b) == (1, 1) and _state(c) == (1, 0)
     # A hold of two confirmed for one person.
     d = make_slot(window, days_ahead=10, capacity=2)
-    two = booking.hold_slot(slot=Slot.objects.get(pk=d.pk), procedure=procedure, places=2, channel=Channel.WEB)
+    two = booking.hold_slot(
+        slot=Slot.objects.get(pk=d.pk), procedure=procedure, places=2, channel=Channel.WEB
+    )
     booking.confirm_appointment(appointment=two, applicants=[applicant()], channel=Channel.WEB)
     assert _state(d) == (2, 1)
 

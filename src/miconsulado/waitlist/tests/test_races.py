@@ -221,6 +221,6 @@ def test_public_bookings_racing_a_cancellation_never_take_the_place_held_for_the
     assert all(o == {"SlotFull"} for o in outcomes[1:]), outcomes
     slot.refresh_from_db()
     assert (slot.booked, slot.line_held) == (3, 1)
-    (offer,) = services.offer_freed_places(slot_id=slot.pk)
+    assert len(services.offer_freed_places(slot_id=slot.pk)) == 1
     slot.refresh_from_db()
     assert (slot.booked, slot.line_held) == (3, 0)
