@@ -295,7 +295,10 @@ def _fill(slot: Slot, *, now: dt.datetime) -> list[WaitlistOffer]:
             break
         if offer is not None:
             made.append(offer)
-    _give_back_unwanted(slot, offerable=offerable, now=now)
+    # Only where the line held places when the slot was read: a place moved to the line since was
+    # freed by a change whose own PlacesFreed brings this task back for it.
+    if slot.line_held:
+        _give_back_unwanted(slot, offerable=offerable, now=now)
     return made
 
 
