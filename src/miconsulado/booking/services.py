@@ -73,6 +73,7 @@ from miconsulado.core.errors import DomainError
 from miconsulado.core.events import announce, delivery
 from miconsulado.core.languages import DEFAULT_LANGUAGE
 from miconsulado.core.outbox import enqueue_on_commit
+from miconsulado.scheduling import line
 from miconsulado.scheduling.errors import ProcedureNotOffered
 from miconsulado.scheduling.models import Slot
 from miconsulado.scheduling.rules import timing_refusal
@@ -177,15 +178,18 @@ def hold_slot(
     actor: User | None = None,
     language: str = DEFAULT_LANGUAGE,
     ttl: dt.timedelta | None = None,
+    for_the_line: bool = False,
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Set places aside while the person fills in the form, in `language`. Released automatically
-    after `ttl`."""
+    after `ttl`. `for_the_line`: the hold is the waitlist's offer to a person in line, who may take
+    places held for the line (scheduling.line) before free ones; nobody else can."""
     now = now or timezone.now()
     ttl = ttl or dt.timedelta(seconds=int(settings.MICONSULADO["HOLD_TTL_SECONDS"]))
     ensure_applicant_count(procedure=procedure, count=places, field="places")
     ensure_bookable(slot=slot, procedure=procedure, now=now)
-    writes.ensure_room(slot, places, now=now, lapsed_hold=None)
+    if not for_the_line:  # the line's places are counted in `booked`: the guarded UPDATEs decide
+        writes.ensure_room(slot, places, now=now, lapsed_hold=None)
 
     def write(code: str) -> Appointment:
         appointment = Appointment(
@@ -210,6 +214,8 @@ def hold_slot(
             **writes.slot_data(slot),
         )
         enqueue_on_commit(_tasks().expire_hold.using(run_after=appointment.hold_expires_at), appointment.pk)
+        if for_the_line and line.take_line_places(slot, places):
+            return appointment  # taken already, for the line: nobody's availability changes
         _take_places(slot, places)  # last: see book_appointment
         note_availability_changed(office_id=slot.office_id)
         return appointment
@@ -287,7 +293,7 @@ def _confirm(
         writes.add_witnesses(locked, witnesses)
         spare = locked.places - len(cleaned)
         if spare:
-            writes.give_back_places(locked.slot_id, spare)
+            writes.give_back_places(slot, spare, office=locked.office, now=now)
             announce(announced.PlacesFreed(**_facts(locked, slot=slot, channel=channel, places=spare)))
             locked.places = len(cleaned)
         locked.status = AppointmentStatus.CONFIRMED
@@ -631,7 +637,7 @@ def cancel_appointment(
             .get(pk=appointment.pk)
         )
         _ensure_changeable(locked, now=now, force=force)
-        writes.give_back_places(locked.slot_id, locked.places)
+        writes.give_back_places(locked.slot, locked.places, office=locked.office, now=now)
         facts = _facts(locked, slot=locked.slot, channel=channel)
         announce(announced.AppointmentCancelled(**facts))
         announce(announced.PlacesFreed(**facts))
@@ -683,7 +689,7 @@ def reschedule_appointment(
         # otherwise deadlock on PostgreSQL (SQLite serialises writers anyway).
         list(Slot.objects.select_for_update().filter(pk__in=[old_slot.pk, new_slot.pk]).order_by("pk"))
         _take_places(new_slot, locked.places)
-        writes.give_back_places(old_slot.pk, locked.places)
+        writes.give_back_places(old_slot, locked.places, office=locked.office, now=now)
         old_office = locked.office
         locked.slot = new_slot
         locked.office = new_slot.office
@@ -799,7 +805,7 @@ _EXPIRY_RELATED = ("slot", "office", "procedure")
 
 def _expire(appointment: Appointment, *, now: dt.datetime) -> None:
     """Give the hold's places back; the caller notes the change of availability."""
-    writes.give_back_places(appointment.slot_id, appointment.places)
+    writes.give_back_places(appointment.slot, appointment.places, office=appointment.office, now=now)
     facts = _facts(appointment, slot=appointment.slot, channel=Channel.SYSTEM)
     announce(announced.AppointmentExpired(**facts))
     announce(announced.PlacesFreed(**facts))

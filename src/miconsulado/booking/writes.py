@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
 
 from miconsulado.booking import codes, one_statement
 from miconsulado.booking import curp as curp_rules
@@ -34,10 +33,12 @@ from miconsulado.booking.selectors import lapsed_hold_sql
 from miconsulado.booking.witnesses import WitnessData
 from miconsulado.core import rows
 from miconsulado.core.channels import Channel
+from miconsulado.scheduling import line
 from miconsulado.scheduling.models import Slot
 
 if TYPE_CHECKING:
     from miconsulado.accounts.models import User
+    from miconsulado.catalog.models import Office
 
 CODE_ATTEMPTS = 5
 
@@ -64,11 +65,11 @@ def refusal(slot: Slot) -> SlotFull | SlotUnavailable:
     return SlotFull()
 
 
-def give_back_places(slot_id: int, places: int) -> None:
-    """The caller notes the change of availability, last in its transaction."""
-    given = Slot.objects.filter(pk=slot_id, booked__gte=places).update(booked=F("booked") - places)
-    if not given:  # would mean the counter drifted from the appointments: refuse, roll back
-        raise RuntimeError(f"slot {slot_id} holds fewer than {places} places")
+def give_back_places(slot: Slot, places: int, *, office: Office, now: dt.datetime) -> None:
+    """Give an appointment's places back: to the waitlist's line as far as people wait for them
+    (they stay taken, held for the line), the rest to everybody (scheduling.line). The caller
+    announces PlacesFreed and notes the change of availability, last in its transaction."""
+    line.give_back_places(slot=slot, office=office, places=places, now=now)
 
 
 # --- History ----------------------------------------------------------------------------------

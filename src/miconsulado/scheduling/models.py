@@ -186,9 +186,12 @@ class ExtraSession(models.Model):
 
 
 class Slot(models.Model):
-    """A bookable time of one window. `booked` counts places taken by holds and appointments.
+    """A bookable time of one window. `booked` counts places taken by holds and appointments, and
+    by places held for the waitlist's line (`line_held`, part of `booked`).
 
-    The database refuses `booked > capacity`; bookings take places with a guarded UPDATE.
+    The database refuses `booked > capacity`; bookings take places with a guarded UPDATE. A place
+    given back while people wait for it moves from an appointment to `line_held` without ever
+    leaving `booked`, so no availability read or capacity guard can see it free (decision 0010).
     """
 
     # No single-column indexes: slot_office_start (office, start) and slot_unique (window, start)
@@ -199,6 +202,12 @@ class Slot(models.Model):
     end = models.DateTimeField(_("fin (UTC)"))
     capacity = models.PositiveSmallIntegerField(_("capacidad"))
     booked = models.PositiveSmallIntegerField(_("ocupados"), default=0)
+    # Of `booked`, the places freed while people waited for them, held for the line until the
+    # waitlist's task offers them (or gives them back to everyone when nobody in line can take them).
+    # db_default: slot generation's raw INSERTs (and older code) need not name it.
+    line_held = models.PositiveSmallIntegerField(
+        _("apartados para la lista de espera"), default=0, db_default=0
+    )
     # A slot that the schedule no longer produces (or produces with fewer places than are taken)
     # but that still holds appointments: kept so no appointment is lost, listed for staff to resolve.
     conflict = models.BooleanField(_("en conflicto"), default=False)
@@ -215,11 +224,16 @@ class Slot(models.Model):
             models.CheckConstraint(condition=Q(booked__lte=F("capacity")), name="slot_not_overbooked"),
             models.CheckConstraint(condition=Q(booked__gte=0), name="slot_booked_nonnegative"),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="slot_order"),
+            models.CheckConstraint(
+                condition=Q(line_held__gte=0) & Q(line_held__lte=F("booked")), name="slot_line_held_in_booked"
+            ),
         ]
         indexes = [
             models.Index(fields=["office", "start"], name="slot_office_start"),
             # Staff's list of conflicts stays cheap however many slots there are.
             models.Index(fields=["office", "start"], condition=Q(conflict=True), name="slot_conflicts"),
+            # The waitlist's sweep finds the places held for the line, however many slots there are.
+            models.Index(fields=["office", "start"], condition=Q(line_held__gt=0), name="slot_line_held"),
         ]
 
     def __str__(self) -> str:

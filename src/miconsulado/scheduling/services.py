@@ -251,6 +251,7 @@ class _Row(NamedTuple):
     conflict: bool
     conflict_reason: str
     withdrawn: bool
+    line_held: int
 
 
 def _absence_cause(plan: _Plan, slot: _Row) -> tuple[str, str]:
@@ -394,6 +395,7 @@ def _upsert(
 ) -> int:
     """Write the changes into the locked rows and report them; returns how many are in conflict."""
     conflicts = 0
+    existing = _trim_line_held(produced, existing)
     # Rows that change get the same values in groups, so a capacity change over 90 days is a few
     # UPDATE statements, not one per slot. Key: capacity, length (min), conflict, reason, withdrawn.
     changes: dict[tuple[int, int, bool, str, bool], list[int]] = defaultdict(list)
@@ -480,6 +482,23 @@ def _upsert(
         ],
     )
     return conflicts
+
+
+def _trim_line_held(produced: dict[_Key, tuple[dt.datetime, int]], existing: list[_Row]) -> list[_Row]:
+    """Places held for the waitlist's line (scheduling.line) that the new schedule has no room for
+    (the slot is no longer produced, or with fewer places than are taken) are dropped first: they
+    are nobody's appointment, so they never make a slot a conflict, nor keep one from going."""
+    trimmed = []
+    for slot in existing:
+        if slot.line_held:
+            target = produced.get((slot.window_id, slot.start))
+            taken = slot.booked - slot.line_held
+            keep = 0 if target is None else min(slot.line_held, max(0, target[1] - taken))
+            if keep != slot.line_held:
+                Slot.objects.filter(pk=slot.pk).update(booked=taken + keep, line_held=keep)
+                slot = slot._replace(booked=taken + keep, line_held=keep)
+        trimmed.append(slot)
+    return trimmed
 
 
 def _length(start: dt.datetime, end: dt.datetime) -> int:

@@ -40,9 +40,10 @@ from miconsulado.core.errors import DomainError, Invalid
 from miconsulado.core.events import announce
 from miconsulado.core.languages import DEFAULT_LANGUAGE
 from miconsulado.core.outbox import enqueue_on_commit
+from miconsulado.scheduling import line
 from miconsulado.scheduling.errors import ProcedureNotOffered
 from miconsulado.scheduling.models import Slot
-from miconsulado.scheduling.rules import check_date
+from miconsulado.scheduling.rules import check_date, timing_refusal
 from miconsulado.scheduling.selectors import available_slots, schedule_for, serves, serving_windows
 from miconsulado.waitlist import events
 from miconsulado.waitlist.errors import AlreadyBooked, AlreadyWaiting, NotWaiting, OfferClosed, OfferExpired
@@ -250,10 +251,16 @@ def _waiting(office_id: int | None) -> Iterable[tuple[int, int]]:
 
 
 def _slots_with_room(*, slot_id: int | None, office_id: int | None, now: dt.datetime) -> list[Slot]:
+    """Slots with places for the line: held for it (scheduling.line), or free."""
     if slot_id is not None:
         slot = Slot.objects.select_related("office").filter(pk=slot_id).first()
-        return [slot] if slot is not None and slot.booked < slot.capacity else []
+        return [slot] if slot is not None and (slot.line_held or slot.booked < slot.capacity) else []
     found: dict[int, Slot] = {}
+    held = Slot.objects.filter(line_held__gt=0).select_related("office")  # index slot_line_held
+    if office_id is not None:
+        held = held.filter(office_id=office_id)
+    for slot in held:
+        found[slot.pk] = slot
     offices = {o.pk: o for o in Office.objects.filter(pk__in={o for o, _ in _waiting(office_id)})}
     procedures = {p.pk: p for p in Procedure.objects.filter(pk__in={p for _, p in _waiting(office_id)})}
     for office_pk, procedure_pk in _waiting(office_id):
@@ -276,17 +283,64 @@ def _candidates(slot: Slot) -> list[WaitlistEntry]:
 
 def _fill(slot: Slot, *, now: dt.datetime) -> list[WaitlistOffer]:
     made = []
+    offerable = True
     for entry in _candidates(slot):
         try:
             offer = _offer(entry, slot, now=now)
-        except (SlotFull, SlotUnavailable):
+        except SlotFull:
             break  # no place left here
-        except DomainError as exc:  # too late for this slot, and the like: not this slot for anyone
+        except (SlotUnavailable, DomainError) as exc:  # too late for this slot, closed: not for anyone
             logger.info("waitlist: slot %s not offered: %s", slot.pk, exc)
+            offerable = False
             break
         if offer is not None:
             made.append(offer)
+    # Only where the line held places when the slot was read: a place moved to the line since was
+    # freed by a change whose own PlacesFreed brings this task back for it.
+    if slot.line_held:
+        _give_back_unwanted(slot, offerable=offerable, now=now)
     return made
+
+
+def _give_back_unwanted(slot: Slot, *, offerable: bool, now: dt.datetime) -> None:
+    """Give back to everybody the places held for the line in `slot` that nobody in line can take
+    now (they left, their dates or procedure do not fit, it is too late to offer the slot). Under
+    the slot's row lock, counted afresh: a place freed meanwhile for someone who just joined stays
+    held for them."""
+    with transaction.atomic():
+        fresh = Slot.objects.select_for_update().select_related("office").filter(pk=slot.pk).first()
+        if fresh is None or not fresh.line_held:
+            return
+        wanted = _wanting(fresh, up_to=fresh.line_held) if offerable and _offerable(fresh, now) else 0
+        if fresh.line_held > wanted:
+            line.release_line_places(slot=fresh, places=fresh.line_held - wanted)
+            logger.info(
+                "waitlist: %s place(s) of slot %s back to everybody", fresh.line_held - wanted, fresh.pk
+            )
+
+
+def _offerable(slot: Slot, now: dt.datetime) -> bool:
+    return (
+        slot.office.active
+        and not slot.conflict
+        and not slot.withdrawn
+        and _offer_until(slot, now) > now
+        and timing_refusal(office=slot.office, start=slot.start, now=now) is None
+    )
+
+
+def _wanting(slot: Slot, *, up_to: int) -> int:
+    """How many people in line would be offered a place of `slot` (counted up to `up_to`): the
+    candidates who hold no appointment for their procedure."""
+    count = 0
+    for entry in _candidates(slot):
+        if count >= up_to:
+            break
+        if not Applicant.objects.filter(
+            curp=entry.curp, procedure_id=entry.procedure_id, active=True
+        ).exists():
+            count += 1
+    return count
 
 
 def _offer(entry: WaitlistEntry, slot: Slot, *, now: dt.datetime) -> WaitlistOffer | None:
@@ -314,6 +368,7 @@ def _offer(entry: WaitlistEntry, slot: Slot, *, now: dt.datetime) -> WaitlistOff
             channel=Channel.SYSTEM,
             language=locked.language,
             ttl=until - now,
+            for_the_line=True,  # a place held for the line first, else a free one
             now=now,
         )
         offer = WaitlistOffer(

@@ -189,3 +189,38 @@ def test_accept_and_expiry_crossing_on_the_offer_row(line, monkeypatch, first_in
         assert (outcomes, state) == (["accepted", "nothing"], OfferState.ACCEPTED)
     else:
         assert (outcomes, state) == (["expired", "OfferExpired"], OfferState.EXPIRED)
+
+
+def test_public_bookings_racing_a_cancellation_never_take_the_place_held_for_the_line(line):
+    """While one person waits, a cancellation crossed by bookings hammering the full slot: the freed
+    place is held for the line in the cancellation's own transaction, so every booking is refused,
+    before, during and after it."""
+    office, procedure, slot = line
+    taken = [book(slot, procedure) for _ in range(3)]
+    join(office, procedure)
+    done = threading.Event()
+
+    def run(i):
+        if i == 0:
+            booking.cancel_appointment(appointment=taken[0], channel=Channel.WEB)
+            done.set()
+            return "cancelled"
+        outcomes = set()
+        for _ in range(50):
+            try:
+                book(slot, procedure)
+                outcomes.add("booked")
+            except Exception as exc:  # the refusal is the outcome here
+                outcomes.add(type(exc).__name__)
+            if done.is_set():
+                break
+        return outcomes
+
+    outcomes = crossing(run, 5)
+    assert outcomes[0] == "cancelled"
+    assert all(o == {"SlotFull"} for o in outcomes[1:]), outcomes
+    slot.refresh_from_db()
+    assert (slot.booked, slot.line_held) == (3, 1)
+    assert len(services.offer_freed_places(slot_id=slot.pk)) == 1
+    slot.refresh_from_db()
+    assert (slot.booked, slot.line_held) == (3, 0)
