@@ -117,15 +117,21 @@ def applicant(
     parents: tuple[ParentData, ...] = (),
     **kw: str,
 ) -> ApplicantData:
-    names = {
-        "given_names": kw.get("given_names", "Juan"),
-        "first_surname": kw.get("first_surname", "Pérez"),
-        "second_surname": kw.get("second_surname", "López"),
-    }
-    curp = curp or make_curp(birth=birth, sex=sex, **names)
+    given_names = kw.get("given_names", "Juan")
+    first_surname = kw.get("first_surname", "Pérez")
+    second_surname = kw.get("second_surname", "López")
+    curp = curp or make_curp(
+        birth=birth,
+        sex=sex,
+        given_names=given_names,
+        first_surname=first_surname,
+        second_surname=second_surname,
+    )
     return ApplicantData(
         curp=curp,
-        **names,
+        given_names=given_names,
+        first_surname=first_surname,
+        second_surname=second_surname,
         birth_date=curp_rules.birth_date(curp),
         email=kw.get("email", "juan@example.com"),
         phone=kw.get("phone", "+1 213 555 0100"),

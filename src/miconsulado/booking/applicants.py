@@ -156,15 +156,15 @@ def clean_applicants(
             ("second_surname", data.second_surname or "", False),
         ):
             names[name] = _name(raw, required=required, fail=partial(fail, name))
-        if check_names and curp_ok and names["given_names"] and names["first_surname"]:
-            # Only when every name part was read: an unreadable one already has its own message.
-            if names["second_surname"] or not (data.second_surname or "").strip():
-                disagree = curp_rules.names_disagree(curp, **names)
-                if disagree:
-                    fail("curp", CURP_NAME_MISMATCH)
-                    for name in disagree:
-                        if name != "curp":
-                            fail(name, NAME_MISMATCH)
+        # Only when every name part was read: an unreadable one already has its own message.
+        second_read = bool(names["second_surname"]) or not (data.second_surname or "").strip()
+        if check_names and curp_ok and names["given_names"] and names["first_surname"] and second_read:
+            disagree = curp_rules.names_disagree(curp, **names)
+            if disagree:
+                fail("curp", CURP_NAME_MISMATCH)
+                for name in disagree:
+                    if name != "curp":
+                        fail(name, NAME_MISMATCH)
 
         # The first applicant is the contact; the others may share it.
         email = (data.email or "").strip()

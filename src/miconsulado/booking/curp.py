@@ -122,9 +122,31 @@ _VOWELS = frozenset("AEIOU")
 _LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _CONSONANTS = _LATIN - _VOWELS
 # The instructivo's list of prepositions, conjunctions and contractions.
-_PARTICLES = frozenset("DA DAS DE DEL DER DI DIE DD EL LA LOS LAS LE LES MAC MC VAN VON Y".split())
+_PARTICLES = frozenset(
+    [
+        "DA",
+        "DAS",
+        "DE",
+        "DEL",
+        "DER",
+        "DI",
+        "DIE",
+        "DD",
+        "EL",
+        "LA",
+        "LOS",
+        "LAS",
+        "LE",
+        "LES",
+        "MAC",
+        "MC",
+        "VAN",
+        "VON",
+        "Y",
+    ]
+)
 # Not in that list but dropped by some capture software: both readings are accepted.
-_MAYBE_PARTICLES = frozenset("DOS DU VANDER VANDEN".split())
+_MAYBE_PARTICLES = frozenset(["DOS", "DU", "VANDER", "VANDEN"])
 _COMMON_GIVEN = frozenset({"MARIA", "MA", "MA.", "JOSE", "J", "J."})
 _MAYBE_COMMON_GIVEN = frozenset({"M", "M."})
 _WILD = "?"  # a letter of another script: this position is not judged
@@ -231,7 +253,7 @@ def _second_surname_letters(first_surname: str, second_surname: str) -> set[_Let
 
 
 def _same(expected: str, actual: str) -> bool:
-    return expected == actual or expected == _WILD
+    return expected in (actual, _WILD)
 
 
 def _first_four(first: _Letters, second: _Letters, given: _Letters) -> str:
@@ -302,7 +324,11 @@ def curp_for(
             _scan(word, 1, _CONSONANTS).replace(_WILD, "X"),
         )
 
-    first, second, given = letters(first_surname, False), letters(second_surname, False), letters(given_names, True)
+    first, second, given = (
+        letters(first_surname, False),
+        letters(second_surname, False),
+        letters(given_names, True),
+    )
     if homonym is None:
         homonym = "0" if birth_date.year < 2000 else "A"
     body = (

@@ -541,7 +541,9 @@ def _revalidate_for_date(appointment: Appointment, day: dt.date) -> None:
         for a in appointment.applicants.prefetch_related("parents")
     ]
     # The people are who they were when booked: only the date-bound rules (age, OP-7) are checked again.
-    clean_applicants(procedure=appointment.procedure, applicants=people, appointment_date=day, check_names=False)
+    clean_applicants(
+        procedure=appointment.procedure, applicants=people, appointment_date=day, check_names=False
+    )
 
 
 # --- Expiry -------------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
 from miconsulado.testing import applicant
 
-
 # What the CURP is made from (names, birth, sex): passed to the factory so that they agree.
 _MADE_FROM = ("birth", "sex", "given_names", "first_surname", "second_surname")
 
