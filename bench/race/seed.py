@@ -5,6 +5,7 @@ booking payload a client sends."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -151,9 +152,13 @@ def seed(places: int) -> Seed:
 # than computed so that a run with --src of an older tree, without curp_for, books the same people.
 NAMES = {"given_names": "Juan", "first_surname": "Pérez", "second_surname": "López"}
 LETTERS, CONSONANTS = "PELJ", "RPN"
-_STATES = sorted(
-    "AS BC BS CC CL CM CS CH DF DG GT GR HG JC MC MN MS NT NL OC PL QT QR SP SL SR TC TS TL VZ YN ZS NE".split()
-)
+
+
+@functools.cache
+def _states() -> list[str]:
+    from miconsulado.booking import curp as curp_rules
+
+    return sorted(curp_rules.STATES)
 
 
 def curp_for(index: int) -> tuple[str, dt.date]:
@@ -161,10 +166,12 @@ def curp_for(index: int) -> tuple[str, dt.date]:
     in the state, the homonym digit and the birth date; the check digit is computed."""
     from miconsulado.booking import curp as curp_rules
 
+    states = _states()
+
     serial, day = index % 330, index // 330
     birth = dt.date(1950, 1, 1) + dt.timedelta(days=day % 18000)  # up to 1999: a digit homonym
     sex = "HM"[(day // 18000) % 2]
-    state, homonym = _STATES[serial % 33], serial // 33
+    state, homonym = states[serial % 33], serial // 33
     body = f"{LETTERS}{birth:%y%m%d}{sex}{state}{CONSONANTS}{homonym}"
     return body + curp_rules.check_digit(body), birth
 

@@ -5,6 +5,7 @@ words) runs as well."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -156,9 +157,17 @@ _SIMPLE = re.compile(r"[A-Z ]*")
 _Letters = tuple[str, str, str]
 
 
+# Spanish letters with accents, the usual non-ASCII ones: looked up, no Unicode normalisation needed.
+_SPANISH = str.maketrans("ÁÉÍÓÚÜÑáéíóúüñ", "AEIOUUXaeiouux")
+
+
 def _plain(value: str) -> str:
     """Upper case, Ñ as X, accents and diaeresis dropped, full-width and other compatibility forms
     as their plain letter (NFKC), single spaces."""
+    if not value.isascii():
+        spanish = value.translate(_SPANISH)  # NFC input (clean_name): "Pérez" is ASCII after this
+        if spanish.isascii():
+            value = spanish
     if value.isascii():
         return " ".join(value.upper().split())
     value = unicodedata.normalize("NFKC", value).upper().replace("Ñ", "X")
@@ -217,18 +226,20 @@ def _drop_particles(words: list[str]) -> list[list[str]]:
 _UNKNOWN: set[_Letters] = {(_WILD, _WILD, _WILD)}
 
 
-def _surname_letters(value: str) -> set[_Letters]:
+@functools.lru_cache(maxsize=4096)  # names repeat (the same surnames): each is read once
+def _surname_letters(value: str) -> frozenset[_Letters]:
     readings: set[_Letters] = set()
-    for words in _spellings(value):
+    for words in _spellings(_plain(value)):
         for kept in _drop_particles(words):
             if kept:
                 readings |= _word_letters(kept[0])
-    return readings or _UNKNOWN
+    return frozenset(readings or _UNKNOWN)
 
 
-def _given_letters(value: str) -> set[_Letters]:
+@functools.lru_cache(maxsize=4096)
+def _given_letters(value: str) -> frozenset[_Letters]:
     readings: set[_Letters] = set()
-    for words in _spellings(value):
+    for words in _spellings(_plain(value)):
         for kept in _drop_particles(words):
             if len(kept) > 1 and kept[0] in _COMMON_GIVEN:
                 kept = _drop_particles(kept[1:])[0]
@@ -237,19 +248,19 @@ def _given_letters(value: str) -> set[_Letters]:
                 kept = _drop_particles(kept[1:])[0]
             if kept:
                 readings |= _word_letters(kept[0])
-    return readings or _UNKNOWN
+    return frozenset(readings or _UNKNOWN)
 
 
-def _second_surname_letters(first_surname: str, second_surname: str) -> set[_Letters]:
+def _second_surname_letters(first_surname: str, second_surname: str) -> frozenset[_Letters]:
     if second_surname:
         return _surname_letters(second_surname)
     readings = {("X", "X", "X")}
     # Both surnames typed in the first field: the last word may be the second surname.
-    for words in _spellings(first_surname):
+    for words in _spellings(_plain(first_surname)):
         kept = _drop_particles(words)[0]
         if len(kept) > 1:
             readings |= _word_letters(kept[-1])
-    return readings
+    return frozenset(readings)
 
 
 def _same(expected: str, actual: str) -> bool:
@@ -265,9 +276,9 @@ def names_disagree(curp: str, *, given_names: str, first_surname: str, second_su
     """The name fields that disagree with a valid, compact CURP's letters (positions 1-4 and
     14-16); [] when the CURP is one the names produce. ["curp"] when each part agrees alone but not
     together (an inconvenient word written without its X)."""
-    first_set = _surname_letters(_plain(first_surname))
-    second_set = _second_surname_letters(_plain(first_surname), _plain(second_surname))
-    given_set = _given_letters(_plain(given_names))
+    first_set = _surname_letters(first_surname)
+    second_set = _second_surname_letters(first_surname, second_surname)
+    given_set = _given_letters(given_names)
     for first in first_set:
         for second in second_set:
             for given in given_set:
