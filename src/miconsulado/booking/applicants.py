@@ -157,8 +157,8 @@ def clean_applicants(
         ):
             names[name] = _name(raw, required=required, fail=partial(fail, name))
         # Only when every name part was read: an unreadable one already has its own message.
-        second_read = bool(names["second_surname"]) or not (data.second_surname or "").strip()
-        if check_names and curp_ok and names["given_names"] and names["first_surname"] and second_read:
+        names_read = not any(f"{prefix}.{name}" in errors for name in names)
+        if check_names and curp_ok and names_read:
             disagree = curp_rules.names_disagree(curp, **names)
             if disagree:
                 fail("curp", CURP_NAME_MISMATCH)

@@ -1,6 +1,8 @@
 """A CURP that the names do not produce is refused on its fields, in the caller's language, and
 nothing is booked; every channel gets it from the core's applicant validation."""
 
+import dataclasses
+
 import pytest
 
 from miconsulado.booking import services
@@ -83,3 +85,14 @@ def test_a_reschedule_does_not_judge_names_booked_before(slot, procedure, window
     target = make_slot(window)
     moved = services.reschedule_appointment(appointment=appointment, new_slot=target, channel=Channel.WEB)
     assert moved.slot_id == target.pk
+
+
+@pytest.mark.parametrize("field", ["given_names", "first_surname", "second_surname"])
+@pytest.mark.parametrize("bad", ["\n", "\t\u2028", "\u200b"])
+def test_an_unreadable_name_gets_its_own_message_only(slot, procedure, field, bad):
+    # A name of refused characters only reads as "": it must not also be judged against the CURP.
+    person = dataclasses.replace(applicant(), **{field: bad})
+    with pytest.raises(InvalidApplicants) as info:
+        services.book_appointment(slot=slot, procedure=procedure, applicants=[person], channel=Channel.API)
+    assert list(info.value.errors) == [f"applicants.0.{field}"]
+    assert_nothing_booked(slot)
