@@ -5,6 +5,7 @@ booking payload a client sends."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -159,19 +160,32 @@ def add_stage(office: Any, procedure: Any, name: str, day: dt.date, total: int, 
     )
 
 
-_CONSONANTS = "BCDFGHJKLMNPQRSTVWXYZ"
+# The names every booking of the race carries, and the letters booking.curp.curp_for takes from
+# them (positions 1-4 and 14-16; tests/test_bench_curps.py keeps them in step). Written out rather
+# than computed so that a run with --src of an older tree, without curp_for, books the same people.
+NAMES = {"given_names": "Juan", "first_surname": "Pérez", "second_surname": "López"}
+LETTERS, CONSONANTS = "PELJ", "RPN"
+
+
+@functools.cache
+def _states() -> list[str]:
+    from miconsulado.booking import curp as curp_rules
+
+    return sorted(curp_rules.STATES)
 
 
 def curp_for(index: int) -> tuple[str, dt.date]:
-    """A valid CURP per index (unique up to ~30 million): the serial lives in the three internal
-    consonants and the birth date, the check digit is computed."""
+    """A valid CURP per index that agrees with NAMES (unique up to ~11 million): the serial lives
+    in the state, the homonym digit and the birth date; the check digit is computed."""
     from miconsulado.booking import curp as curp_rules
 
-    serial, day = index % 9261, index // 9261
-    birth = dt.date(1950, 1, 1) + dt.timedelta(days=day % 18000)
+    states = _states()
+
+    serial, day = index % 330, index // 330
+    birth = dt.date(1950, 1, 1) + dt.timedelta(days=day % 18000)  # up to 1999: a digit homonym
     sex = "HM"[(day // 18000) % 2]
-    c1, c2, c3 = (_CONSONANTS[(serial // 21**k) % 21] for k in range(3))
-    body = f"PERJ{birth:%y%m%d}{sex}DF{c3}{c2}{c1}{'0' if birth.year < 2000 else 'A'}"
+    state, homonym = states[serial % 33], serial // 33
+    body = f"{LETTERS}{birth:%y%m%d}{sex}{state}{CONSONANTS}{homonym}"
     return body + curp_rules.check_digit(body), birth
 
 
@@ -184,9 +198,7 @@ def booking_payload(stage: Stage, index: int) -> dict[str, Any]:
         "applicants": [
             {
                 "curp": curp,
-                "given_names": "Juan",
-                "first_surname": "Pérez",
-                "second_surname": "López",
+                **NAMES,
                 "birth_date": birth.isoformat(),
                 "email": f"persona{index}@example.com",
                 "phone": "+1 213 555 0100",

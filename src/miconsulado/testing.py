@@ -14,18 +14,36 @@ from miconsulado.catalog.models import Office, OfficeProcedure, Procedure
 from miconsulado.scheduling.models import OfficeSchedule, ServiceWindow, Slot
 
 _counter = itertools.count(1)
-_CONSONANTS = "BCDFGHJKLMNPQRSTVWXYZ"
+_STATES = sorted(curp_rules.STATES)
+_DIGITS = "0123456789"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def make_curp(
-    *, birth: dt.date = dt.date(1985, 4, 12), sex: str = "H", state: str = "NE", serial: int | None = None
+    *,
+    birth: dt.date = dt.date(1985, 4, 12),
+    sex: str = "H",
+    state: str | None = None,
+    serial: int | None = None,
+    given_names: str = "Juan",
+    first_surname: str = "Pérez",
+    second_surname: str = "López",
 ) -> str:
-    """A valid CURP, different on every call (the internal consonants carry a serial)."""
+    """A valid CURP that agrees with the names (booking.curp.curp_for), different on consecutive
+    calls: the serial lives in the state and the homonym character (330 different CURPs for the
+    same names, birth and sex; 858 from 2000), the state first so that neighbours differ before
+    their last two characters."""
     n = next(_counter) if serial is None else serial
-    c1, c2, c3 = (_CONSONANTS[(n // len(_CONSONANTS) ** k) % len(_CONSONANTS)] for k in range(3))
-    homonym = "0" if birth.year < 2000 else "A"
-    body = f"PERJ{birth:%y%m%d}{sex}{state}{c3}{c2}{c1}{homonym}"
-    return body + curp_rules.check_digit(body)
+    homonyms = _DIGITS if birth.year < 2000 else _LETTERS
+    return curp_rules.curp_for(
+        given_names=given_names,
+        first_surname=first_surname,
+        second_surname=second_surname,
+        birth_date=birth,
+        sex=sex,
+        state=state or _STATES[n % len(_STATES)],
+        homonym=homonyms[(n // len(_STATES)) % len(homonyms)],
+    )
 
 
 def make_office(
@@ -99,12 +117,21 @@ def applicant(
     parents: tuple[ParentData, ...] = (),
     **kw: str,
 ) -> ApplicantData:
-    curp = curp or make_curp(birth=birth, sex=sex)
+    given_names = kw.get("given_names", "Juan")
+    first_surname = kw.get("first_surname", "Pérez")
+    second_surname = kw.get("second_surname", "López")
+    curp = curp or make_curp(
+        birth=birth,
+        sex=sex,
+        given_names=given_names,
+        first_surname=first_surname,
+        second_surname=second_surname,
+    )
     return ApplicantData(
         curp=curp,
-        given_names=kw.get("given_names", "Juan"),
-        first_surname=kw.get("first_surname", "Pérez"),
-        second_surname=kw.get("second_surname", "López"),
+        given_names=given_names,
+        first_surname=first_surname,
+        second_surname=second_surname,
         birth_date=curp_rules.birth_date(curp),
         email=kw.get("email", "juan@example.com"),
         phone=kw.get("phone", "+1 213 555 0100"),

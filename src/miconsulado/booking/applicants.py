@@ -106,11 +106,25 @@ def ensure_applicant_count(*, procedure: Procedure, count: int, field: str = "ap
         )
 
 
+# A name field that disagrees with the CURP, and the CURP itself (docs/domain.md, "CURP and names").
+NAME_MISMATCH = _("No coincide con la CURP: escríbalo como en su acta de nacimiento.")
+CURP_NAME_MISMATCH = _(
+    "La CURP no corresponde al nombre y los apellidos escritos: revise ambos (como en su acta de nacimiento)."
+)
+
+
 def clean_applicants(
-    *, procedure: Procedure, applicants: Sequence[ApplicantData], appointment_date: dt.date
+    *,
+    procedure: Procedure,
+    applicants: Sequence[ApplicantData],
+    appointment_date: dt.date,
+    check_names: bool = True,
 ) -> list[CleanApplicant]:
-    """Validate everything that needs no database: formats, CURP vs birth date, age and parent
-    rules of the procedure. Raises InvalidApplicants with every problem found."""
+    """Validate everything that needs no database: formats, CURP vs birth date and names, age and
+    parent rules of the procedure. Raises InvalidApplicants with every problem found.
+
+    `check_names=False` skips the CURP-and-names check: a reschedule re-checks the dates of people
+    booked before, whose names are already on the appointment."""
     ensure_applicant_count(procedure=procedure, count=len(applicants))
     errors: dict[str, list[str | Promise]] = {}
     cleaned: list[CleanApplicant] = []
@@ -142,6 +156,15 @@ def clean_applicants(
             ("second_surname", data.second_surname or "", False),
         ):
             names[name] = _name(raw, required=required, fail=partial(fail, name))
+        # Only when every name part was read: an unreadable one already has its own message.
+        names_read = not any(f"{prefix}.{name}" in errors for name in names)
+        if check_names and curp_ok and names_read:
+            disagree = curp_rules.names_disagree(curp, **names)
+            if disagree:
+                fail("curp", CURP_NAME_MISMATCH)
+                for name in disagree:
+                    if name != "curp":
+                        fail(name, NAME_MISMATCH)
 
         # The first applicant is the contact; the others may share it.
         email = (data.email or "").strip()

@@ -64,9 +64,14 @@ class ParentIn(Input):
 
 
 class ApplicantIn(Input):
-    curp: str = Field(..., max_length=CURP_MAX, examples=["BOXW310820HNERXN09"])
-    given_names: str = Field(..., max_length=NAME_MAX)
-    first_surname: str = Field(..., max_length=NAME_MAX)
+    curp: str = Field(
+        ...,
+        max_length=CURP_MAX,
+        examples=["PEXA310820MNERXN01"],
+        description="Sus letras deben corresponder a los nombres y apellidos (reglas de RENAPO).",
+    )
+    given_names: str = Field(..., max_length=NAME_MAX, examples=["Ana"])
+    first_surname: str = Field(..., max_length=NAME_MAX, examples=["Pérez"])
     second_surname: str | None = Field(None, max_length=NAME_MAX)
     birth_date: dt.date = Field(..., description="AAAA-MM-DD; debe coincidir con la CURP.")
     email: str | None = Field(None, max_length=254, description="Obligatorio para el primer solicitante.")

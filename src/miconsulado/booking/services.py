@@ -744,7 +744,10 @@ def _revalidate_for_date(appointment: Appointment, day: dt.date) -> None:
         )
         for a in appointment.applicants.prefetch_related("parents")
     ]
-    clean_applicants(procedure=appointment.procedure, applicants=people, appointment_date=day)
+    # The people are who they were when booked: only the date-bound rules (age, OP-7) are checked again.
+    clean_applicants(
+        procedure=appointment.procedure, applicants=people, appointment_date=day, check_names=False
+    )
 
 
 # --- Expiry -------------------------------------------------------------------------------------

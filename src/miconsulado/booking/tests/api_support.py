@@ -18,10 +18,13 @@ from miconsulado.core.channels import Channel
 from miconsulado.scheduling.models import Slot
 from miconsulado.testing import applicant
 
+# What the CURP is made from (names, birth, sex): passed to the factory so that they agree.
+_MADE_FROM = ("birth", "sex", "given_names", "first_surname", "second_surname")
+
 
 def person(**overrides: Any) -> dict[str, Any]:
-    """An applicant as JSON, valid unless told otherwise."""
-    data = applicant(**{k: v for k, v in overrides.items() if k in ("birth", "sex")})
+    """An applicant as JSON, valid unless told otherwise; its CURP agrees with the names given."""
+    data = applicant(**{k: v for k, v in overrides.items() if k in _MADE_FROM})
     result: dict[str, Any] = {
         "curp": data.curp,
         "given_names": data.given_names,
