@@ -205,7 +205,9 @@ def test_an_expired_hold_a_reschedule_away_and_spare_places_are_held_for_the_lin
     two = booking.hold_slot(
         slot=Slot.objects.get(pk=d.pk), procedure=procedure, places=2, channel=Channel.WEB
     )
-    booking.confirm_appointment(appointment=two, applicants=[applicant()], channel=Channel.WEB)
+    booking.confirm_appointment(
+        appointment=two, applicants=[applicant()], channel=Channel.WEB, contact_proven=True
+    )
     assert _state(d) == (2, 1)
 
 
