@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import urllib.request
 from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
@@ -75,7 +76,10 @@ def chromium() -> Iterator[Any]:
             pytest.fail(f"CI=true and the browser tests cannot run: {reason}", pytrace=False)
         _skipped.append(reason)
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A host busy with other work answers slower than a laptop: generous waits, never sleeps.
+    expect.set_options(timeout=10_000)
 
     playwright = sync_playwright().start()
     # Playwright's own browser download cannot work here: Debian's build, by its path.
@@ -100,6 +104,11 @@ def site(chromium: Any, django_db_setup: None, django_db_blocker: Any) -> Iterat
         server = LiveServer("127.0.0.1:0")
         server._live_server_modified_settings.enable()
         try:
+            # The first requests fill the caches (the office list's next free dates, the calendar's
+            # times): made here, so that a test's few-second waits measure the page, not a cold start.
+            for path in ("/", "/oficinas/montreal/passport-minor/fecha/"):
+                with urllib.request.urlopen(server.url + path, timeout=60) as response:  # noqa: S310
+                    response.read()
             yield server.url
         finally:
             server.stop()
@@ -129,7 +138,7 @@ def open_page(chromium: Any, site: str) -> Iterator[OpenPage]:
             viewport={"width": width, "height": WIDTHS.get(width, 900)},
             locale={"es": "es-MX", "en": "en-US"}[language],
         )
-        context.set_default_timeout(5000)
+        context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
