@@ -208,6 +208,9 @@ def axe_check() -> Callable[[Any], list[dict[str, Any]]]:
     returns the lesser ones (moderate, minor), which are reported but do not fail."""
 
     def check(page: Any) -> list[dict[str, Any]]:
+        # Template syntax that reached the page (a multi-line {# #}, an unclosed tag) is no a11y rule.
+        text = page.locator("body").inner_text()
+        assert "{#" not in text and "{%" not in text and "{{" not in text, f"template syntax on {page.url}"
         violations = axe_violations(page)
         failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
         assert not failing, f"axe-core on {page.url} (width {page.viewport_size['width']}):\n" + describe(
