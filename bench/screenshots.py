@@ -65,7 +65,10 @@ def prepare() -> dict[str, str]:
 
     renewal = Procedure.objects.get(code="passport-renewal")
     appointment = booking.book_appointment(
-        slot=free_slot("sanantonio", renewal), procedure=renewal, applicants=[applicant()], channel=Channel.WEB
+        slot=free_slot("sanantonio", renewal),
+        procedure=renewal,
+        applicants=[applicant()],
+        channel=Channel.WEB,
     ).appointment
     token = sign_link(
         purpose=CANCEL,
@@ -158,7 +161,9 @@ def main() -> int:
     finally:
         server.terminate()
     size = sum(p.stat().st_size for p in written)
-    print(f"{len(written)} screenshots, {size / 1024:.0f} KB, in {args.out} ({time.monotonic() - started:.0f} s)")
+    print(
+        f"{len(written)} screenshots, {size / 1024:.0f} KB, in {args.out} ({time.monotonic() - started:.0f} s)"
+    )
     return 0
 
 

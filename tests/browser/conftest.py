@@ -247,7 +247,6 @@ def _tab_to(page: Any, matches: str, *, limit: int = 80, backwards: bool = False
     raise AssertionError(f"{limit} presses of {key} never reached {matches}")
 
 
-
 @pytest.fixture
 def tab_to() -> Callable[..., None]:
     return _tab_to

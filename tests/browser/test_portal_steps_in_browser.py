@@ -22,7 +22,9 @@ def test_the_search_finds_offices_whatever_the_accents_and_updates_the_list_in_p
     page = open_page("/", language=language)
     expect(page.locator("#found")).to_have_text(re.compile(r"59 (oficinas|offices)"))
     page.evaluate("() => { window.sameDocument = true; }")
-    page.get_by_label("Ciudad, estado o provincia" if language == "es" else "City, state or province").fill(query)
+    page.get_by_label("Ciudad, estado o provincia" if language == "es" else "City, state or province").fill(
+        query
+    )
     # htmx swaps the list and the count as one types: the same document, the address follows.
     expect(page.locator("#found")).to_have_text(re.compile(r"^1 (oficina|office) "))
     expect(page.locator("#results a.name")).to_have_text([city])
@@ -45,7 +47,9 @@ def test_steps_one_to_three_by_mouse(open_page, language):
     page.get_by_role("link", name="Pasaporte para menores" if es else "Minor's passport").click()
     # The rule about both parents (OP-7) comes before any time is picked.
     expect(page.get_by_role("heading", name="Ambos padres" if es else "Both parents")).to_be_visible()
-    expect(page.get_by_role("heading", name="Documentos que debe llevar" if es else re.compile("Documents"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Documentos que debe llevar" if es else re.compile("Documents"))
+    ).to_be_visible()
     page.get_by_role("link", name="Elegir día y hora" if es else "Choose a day and time").click()
     expect(page.locator("h1")).to_have_text("Elija día y hora" if es else "Choose a day and time")
     expect(page.locator("table.month caption")).to_be_visible()

@@ -75,8 +75,14 @@ def test_the_cancel_page_before_and_after_cancelling(open_page, axe_check, langu
 def test_a_link_that_cannot_be_read_gets_an_accessible_page(open_page, axe_check, language, width):
     for path, heading in [
         ("/cita/cancelar/not-a-token/", say(language, "Enlace no válido", "Invalid link")),
-        ("/waitlist/offer/accept/not-a-token", say(language, "No se pudo usar el enlace", "The link could not be used")),
-        ("/waitlist/leave/not-a-token", say(language, "No se pudo usar el enlace", "The link could not be used")),
+        (
+            "/waitlist/offer/accept/not-a-token",
+            say(language, "No se pudo usar el enlace", "The link could not be used"),
+        ),
+        (
+            "/waitlist/leave/not-a-token",
+            say(language, "No se pudo usar el enlace", "The link could not be used"),
+        ),
     ]:
         page = open_page(path, language=language, width=width)
         expect(page.locator("h1")).to_have_text(heading)
@@ -99,7 +105,9 @@ def test_the_waitlist_offer_pages_accept_and_decline(open_page, axe_check, langu
     accepted = offer_for(language)
     page = open_page(links.accept_path(accepted), language=language, width=width)
     axe_check(page)
-    page.get_by_role("button", name=say(language, "Sí, reservar esta cita", "Yes, book this appointment")).click()
+    page.get_by_role(
+        "button", name=say(language, "Sí, reservar esta cita", "Yes, book this appointment")
+    ).click()
     expect(page.locator("h1")).to_have_text(say(language, "Cita confirmada", "Appointment confirmed"))
     axe_check(page)
 
@@ -111,7 +119,9 @@ def test_the_waitlist_offer_pages_accept_and_decline(open_page, axe_check, langu
     axe_check(page)
     # The same link again: already answered.
     page.goto(links.decline_path(declined))
-    expect(page.locator("h1")).to_have_text(say(language, "No se pudo usar el enlace", "The link could not be used"))
+    expect(page.locator("h1")).to_have_text(
+        say(language, "No se pudo usar el enlace", "The link could not be used")
+    )
     axe_check(page)
 
 
@@ -121,5 +131,7 @@ def test_the_leave_page(open_page, axe_check, language, width):
     page = open_page(links.leave_path(entry), language=language, width=width)
     axe_check(page)
     page.get_by_role("button", name=say(language, "Salir de la lista", "Leave the list")).click()
-    expect(page.locator("h1")).to_have_text(say(language, "Salió de la lista de espera", "You left the waitlist"))
+    expect(page.locator("h1")).to_have_text(
+        say(language, "Salió de la lista de espera", "You left the waitlist")
+    )
     axe_check(page)
