@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from io import StringIO
@@ -70,28 +71,18 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
+def browser_available() -> None:
+    """Skips (or, under CI=true, fails) at once when the browser tests cannot run here."""
     reason = _unavailable()
     if reason:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true and the browser tests cannot run: {reason}", pytrace=False)
         _skipped.append(reason)
         pytest.skip(reason)
-    from playwright.sync_api import expect, sync_playwright
-
-    # A host busy with other work answers slower than a laptop: generous waits, never sleeps.
-    expect.set_options(timeout=10_000)
-
-    playwright = sync_playwright().start()
-    # Playwright's own browser download cannot work here: Debian's build, by its path.
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 @pytest.fixture(scope="package")
-def site(chromium: Any, django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+def site(browser_available: None, django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     """The live server's base URL, the demo data in its database."""
     from pytest_django.live_server_helper import LiveServer
 
@@ -117,6 +108,12 @@ def site(chromium: Any, django_db_setup: None, django_db_blocker: Any) -> Iterat
             yield server.url
         finally:
             server.stop()
+            # Request threads of connections the browser kept alive hold database connections
+            # (PostgreSQL would refuse to drop the test database): the browser is closed by now
+            # (`chromium` depends on this fixture), so they end; wait for them.
+            for thread in threading.enumerate():
+                if "process_request_thread" in thread.name:
+                    thread.join(timeout=5)
             server._live_server_modified_settings.disable()
             call_command("flush", interactive=False, verbosity=0)
             cache.clear()
@@ -124,6 +121,21 @@ def site(chromium: Any, django_db_setup: None, django_db_blocker: Any) -> Iterat
                 os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
             else:
                 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(scope="package")
+def chromium(site: str) -> Iterator[Any]:
+    """Debian's Chromium under Playwright; closed before the server stops (see `site`)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    # A host busy with other work answers slower than a laptop: generous waits, never sleeps.
+    expect.set_options(timeout=10_000)
+    playwright = sync_playwright().start()
+    # Playwright's own browser download cannot work here: Debian's build, by its path.
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+    yield browser
+    browser.close()
+    playwright.stop()
 
 
 OpenPage = Callable[..., Any]
