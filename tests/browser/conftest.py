@@ -84,6 +84,8 @@ def browser_available() -> None:
 @pytest.fixture(scope="package")
 def site(browser_available: None, django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     """The live server's base URL, the demo data in its database."""
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+    from django.test.utils import setup_databases, teardown_databases
     from pytest_django.live_server_helper import LiveServer
 
     from miconsulado.scheduling.models import Slot
@@ -93,6 +95,13 @@ def site(browser_available: None, django_db_setup: None, django_db_blocker: Any)
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with django_db_blocker.unblock():
+        # pytest-django sets up only the databases that the run's tests mark as used, and these tests
+        # use the live server's, not the `db` fixture: alone (`pytest tests/browser`), this folder sets
+        # the test database up itself, never touching the real one.
+        created = None
+        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+            created = setup_databases(verbosity=0, interactive=False, aliases={DEFAULT_DB_ALIAS})
+        assert connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
         call_command("load_demo_data", "--days", "14", stdout=StringIO())
         # One office without places: its calendar shows the state's other offices and the waitlist.
         Slot.objects.filter(office__code=NO_PLACES_OFFICE).delete()
@@ -117,6 +126,9 @@ def site(browser_available: None, django_db_setup: None, django_db_blocker: Any)
             server._live_server_modified_settings.disable()
             call_command("flush", interactive=False, verbosity=0)
             cache.clear()
+            if created is not None:
+                connections.close_all()
+                teardown_databases(created, verbosity=0)
             if before is None:
                 os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
             else:
@@ -136,6 +148,18 @@ def chromium(site: str) -> Iterator[Any]:
     yield browser
     browser.close()
     playwright.stop()
+
+
+@pytest.fixture(autouse=True)
+def _close_test_connections() -> Iterator[None]:
+    """A test's own ORM calls (making links) run while Playwright's event loop runs in this thread,
+    so Django keeps their connection in that context's storage, which the suite's final close_all
+    does not see: closed here, else PostgreSQL refuses to drop the test database ("being accessed
+    by other users")."""
+    yield
+    from django.db import connections
+
+    connections.close_all()
 
 
 OpenPage = Callable[..., Any]
