@@ -15,7 +15,7 @@ WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_LINK_MODE := copy
 
-.PHONY: install run run-prod check-prod demo worker test test-postgres lint format bench clean
+.PHONY: install run run-prod check-prod demo worker test test-postgres chromium screenshots lint format bench clean
 
 $(STAMP): pyproject.toml uv.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,11 +57,16 @@ run-prod: install
 check-prod: install
 	$(BIN)/python bench/slow_clients.py --check --seconds 8
 
-test: install
+# The browser tests (tests/browser, marker `browser`) drive Debian's Chromium: installed here when it
+# is missing and this user may (root, or passwordless sudo); else they are skipped with the reason.
+chromium:
+	@bash tests/browser/install-chromium.sh
+
+test: install chromium
 	@mkdir -p var
 	$(BIN)/pytest
 
-test-postgres: install
+test-postgres: install chromium
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest
 
 lint: install
@@ -73,6 +78,10 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix src bench
 	$(BIN)/ruff format src bench
+
+# docs/screenshots/: each step of the portal at 360 px and 1280 px, on the demo data.
+screenshots: install chromium
+	$(BIN)/python bench/screenshots.py
 
 bench: install
 	$(BIN)/python bench/booking_race.py

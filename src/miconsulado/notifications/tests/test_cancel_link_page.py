@@ -216,3 +216,13 @@ def test_a_confirmation_inside_the_cut_off_has_no_link(window):
     confirmation = Message.objects.get(appointment=appointment, kind=MessageKind.CONFIRMED)
     assert "/cita/cancelar/" not in confirmation.body_text
     assert "Ya no es posible cancelar esta cita en línea" in confirmation.body_text
+
+
+def test_the_page_keeps_its_token_on_the_site_without_breaking_its_form(window, client):
+    """Referrer-Policy same-origin (the token never leaves the site), and no "no-referrer" on the
+    page: with it a browser sends `Origin: null` with the POST and the CSRF check refuses the button
+    (tests/browser/test_signed_link_pages_in_browser.py presses it in Chromium)."""
+    appointment = book_in(window, 10 * 24)
+    response = client.get(url(token_for(appointment)))
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "no-referrer" not in response.content.decode()
