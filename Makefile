@@ -33,10 +33,10 @@ install: $(STAMP)
 # child is this bash itself, not an sh waiting for it.)
 run: install
 	@mkdir -p var
-	MICONSULADO_DEBUG=1 $(BIN)/miconsulado migrate --noinput
-	MICONSULADO_DEBUG=1 $(BIN)/miconsulado load_demo_data
+	MICONSULADO_DEBUG=1 MICONSULADO_PUBLIC_URL=$${MICONSULADO_PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/miconsulado migrate --noinput
+	MICONSULADO_DEBUG=1 MICONSULADO_PUBLIC_URL=$${MICONSULADO_PUBLIC_URL:-http://$(HOST):$(PORT)} $(BIN)/miconsulado load_demo_data
 	@echo "Mi Consulado on http://$(HOST):$(PORT)/  (admin: /admin/  API: /api/v1/docs)"
-	@exec env MICONSULADO_DEBUG=1 bash -c 'pids=(); \
+	@exec env MICONSULADO_DEBUG=1 MICONSULADO_PUBLIC_URL=$${MICONSULADO_PUBLIC_URL:-http://$(HOST):$(PORT)} bash -c 'pids=(); \
 	  stop() { trap - INT TERM EXIT; kill -TERM "$${pids[@]}" 2>/dev/null; wait; }; \
 	  trap "stop; exit 0" INT TERM; trap stop EXIT; \
 	  setsid $(BIN)/miconsulado db_worker --interval 1 & pids+=($$!); \
