@@ -16,7 +16,12 @@ from miconsulado.notifications.sms_text import PUBLIC_URL_BUDGET, render_sms
 pytestmark = pytest.mark.django_db
 
 LONGEST_URL = "https://citas.consulmex.example.gob.mx.io"[:PUBLIC_URL_BUDGET]
-KINDS = ("confirmed", "cancelled", "rescheduled")
+KINDS = ("confirmed", "cancelled", "rescheduled", "reminder")
+# Paths as long as the signed links these kinds carry (a cancel link, an accept link), or longer.
+SIGNED_PATH = {
+    "slot_conflict": "/cita/cancelar/" + "x" * 105 + "/",
+    "waitlist_offer": "/waitlist/offer/accept/" + "x" * 133,
+}
 
 
 def test_gsm7_keeps_what_the_alphabet_has_and_drops_other_accents():
@@ -73,7 +78,33 @@ def test_every_sms_for_every_office_and_language_is_one_gsm7_segment(offices):
                     assert "\n" not in text and "  " not in text
                     full_names += to_gsm7(office.name) in text
     # The office is named in full wherever that fits (with the longest URL, about a quarter).
-    assert full_names > 300
+    assert full_names > 400
+
+
+@override_settings(PUBLIC_URL=LONGEST_URL)
+def test_a_conflict_or_an_offer_with_its_signed_link_is_two_gsm7_segments_at_most(offices):
+    for office in offices:
+        for start in starts(office):
+            expires = (dt.datetime.fromisoformat(start) + dt.timedelta(hours=2)).isoformat()
+            for language in ("es", "en"):
+                for kind, path in SIGNED_PATH.items():
+                    link = LONGEST_URL + path
+                    context = {"code": "ACDE3479", "office": office, "slot_start": start, "link": link}
+                    if kind == "waitlist_offer":
+                        context = {
+                            "office": office,
+                            "slot_start": start,
+                            "link": link,
+                            "expires_utc": expires,
+                        }
+                    text = render_sms(kind, language=language, context=context)
+                    assert is_gsm7(text), text
+                    assert segments(text) == 2, (len(text), text)  # the link alone leaves no room in one
+                    assert text.endswith(" " + link) and "23:59" in text
+                    assert ("ACDE-3479" in text) == (kind == "slot_conflict")
+                    if kind == "waitlist_offer":
+                        # Held past midnight: the end names its day (short, without the year).
+                        assert "01:59" in text and text.count("2026") + text.count("2027") == 1
 
 
 def test_the_text_says_code_office_local_time_and_link_in_the_appointments_language(offices):
