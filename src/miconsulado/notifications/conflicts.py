@@ -3,7 +3,8 @@
 Scheduling keeps such a slot, flags it as a conflict and announces `SlotsInConflict` in the
 regeneration's transaction (scheduling cannot import booking, a layer above it). The receiver finds
 the confirmed appointments in those slots and writes one e-mail per appointment, conflict and
-address: the dedup key `slot_conflict:<code>:<slot>:<cause digest>:email:<addr>` names the cause, so
+address (and one SMS per phone number, `...:sms:<phone>`, when SMS are on): the dedup key
+`slot_conflict:<code>:<slot>:<cause digest>:email:<addr>` names the cause, so
 a regeneration that finds the same conflict again writes nothing, and a new cause is told.
 
 The message carries the reason (in the citizen's language; a closure's reason and a holiday's name
@@ -24,7 +25,7 @@ from miconsulado.booking.models import Appointment, AppointmentStatus
 from miconsulado.catalog.models import Office
 from miconsulado.notifications.links import cancel_link_context
 from miconsulado.notifications.models import Message, MessageKind
-from miconsulado.notifications.services import queue_appointment_emails
+from miconsulado.notifications.services import queue_appointment_emails, queue_appointment_sms
 
 
 def cause_digest(cause: str, detail: str) -> str:
@@ -56,11 +57,17 @@ def queue_conflict_emails(
                     until=dt.datetime.fromisoformat(start),
                 )
             )
+            version = f"{slot_id}:{cause_digest(cause, detail)}"
+            facts = {"office": office_code, "slot": slot_id, "slot_start": start, "channel": ""}
             written += queue_appointment_emails(
+                kind=MessageKind.SLOT_CONFLICT, code=code, version=version, facts=facts, extra_context=extra
+            )
+            # And an SMS to each phone number, with the e-mail's link (two segments: sms_text.py).
+            written += queue_appointment_sms(
                 kind=MessageKind.SLOT_CONFLICT,
                 code=code,
-                version=f"{slot_id}:{cause_digest(cause, detail)}",
-                facts={"office": office_code, "slot": slot_id, "slot_start": start, "channel": ""},
-                extra_context=extra,
+                version=version,
+                facts=facts,
+                link=extra.get("cancel_url", ""),
             )
     return written

@@ -13,7 +13,8 @@ in the same rows:
 * confirmed → queued reminders for another slot (before a move) are `cancelled`, and one reminder
   per offset and address is written for the current slot, unless already due: a change made less
   than 72 h before skips the 72 h reminder rather than send it late. The dedup key names the
-  appointment, the slot (so its start) and the offset: `reminder:<code>:<slot>:<hours>h:email:<addr>`.
+  appointment, the slot (so its start) and the offset: `reminder:<code>:<slot>:<hours>h:email:<addr>`
+  (and `...:sms:<phone>` for each phone number when SMS are on: a short text with the short link).
   A row cancelled by a move and needed again (moved back to that slot) is queued again, not doubled.
 
 At send time (`why_not_send`, from notifications.tasks) a reminder is dropped (`cancelled`, the
@@ -42,7 +43,10 @@ from miconsulado.notifications.services import (
     email_recipients,
     new_message_id,
     queue_send,
+    sms_recipients,
 )
+from miconsulado.notifications.sms import sms_enabled
+from miconsulado.notifications.sms_text import render_sms
 
 
 def reminder_hours() -> list[int]:
@@ -50,8 +54,8 @@ def reminder_hours() -> list[int]:
     return sorted({int(h) for h in settings.MICONSULADO["REMINDER_HOURS"]}, reverse=True)
 
 
-def reminder_key(code: str, slot_id: int, hours: int, address: str) -> str:
-    return f"reminder:{code}:{slot_id}:{hours}h:email:{address.lower()}"
+def reminder_key(code: str, slot_id: int, hours: int, address: str, channel: str = "email") -> str:
+    return f"reminder:{code}:{slot_id}:{hours}h:{channel}:{address.lower()}"
 
 
 def key_slot_and_hours(key: str) -> tuple[int, int] | None:
@@ -99,6 +103,9 @@ def plan_reminders(*, code: str, now: dt.datetime | None = None) -> list[Message
     if any(state == MessageState.QUEUED and not key.startswith(ours) for key, state in existing.items()):
         _drop(pending.exclude(dedup_key__startswith=ours), reason="appointment rescheduled", now=now)
     addresses = email_recipients(appointment)
+    # The SMS reminders (a short text with the short link) follow the same plan: same offsets, same
+    # keys but for their channel, dropped and skipped alike (`pending` holds both channels).
+    phones = sms_recipients(appointment) if sms_enabled() else []
     language = appointment_language(appointment)
     base_context: dict[str, Any] | None = None  # the same for every offset but its hours and link
     queued: list[Message] = []
@@ -106,7 +113,8 @@ def plan_reminders(*, code: str, now: dt.datetime | None = None) -> list[Message
         due = slot.start - dt.timedelta(hours=hours)
         if due <= now:
             continue  # already due when the change came: skipped, not sent late
-        keys = {reminder_key(code, slot.pk, hours, a): a for a in addresses}
+        keys = {reminder_key(code, slot.pk, hours, a): (MessageChannel.EMAIL, a) for a in addresses}
+        keys.update({reminder_key(code, slot.pk, hours, p, "sms"): (MessageChannel.SMS, p) for p in phones})
         todo = {k: a for k, a in keys.items() if existing.get(k) in (None, MessageState.CANCELLED)}
         if not todo:
             continue
@@ -117,13 +125,25 @@ def plan_reminders(*, code: str, now: dt.datetime | None = None) -> list[Message
             language=language,
             context=_reminder_context(appointment, hours, due, base_context),
         )
-        for key, address in todo.items():
+        texts = {
+            MessageChannel.EMAIL: {
+                "subject": rendered.subject[:300],
+                "body_text": rendered.text,
+                "body_html": rendered.html,
+            },
+            MessageChannel.SMS: {
+                "subject": "",
+                "body_text": render_sms(MessageKind.REMINDER.value, language=language, context=base_context)
+                if phones
+                else "",
+                "body_html": "",
+            },
+        }
+        for key, (channel, address) in todo.items():
             if key in existing:  # cancelled by a move away, and the appointment is back: queue it again
                 revived = Message.objects.filter(dedup_key=key, state=MessageState.CANCELLED).update(
                     state=MessageState.QUEUED,
-                    subject=rendered.subject[:300],
-                    body_text=rendered.text,
-                    body_html=rendered.html,
+                    **texts[channel],
                     next_attempt_at=due,
                     last_error="",
                     updated_at=now,
@@ -135,16 +155,14 @@ def plan_reminders(*, code: str, now: dt.datetime | None = None) -> list[Message
                 continue
             message = Message(
                 kind=MessageKind.REMINDER,
-                channel=MessageChannel.EMAIL,
+                channel=channel,
                 recipient=address,
                 language=language,
                 appointment=appointment,
                 office=appointment.office,
                 dedup_key=key,
                 message_id=new_message_id(),
-                subject=rendered.subject[:300],
-                body_text=rendered.text,
-                body_html=rendered.html,
+                **texts[channel],
                 next_attempt_at=due,
             )
             if _insert_once(message):

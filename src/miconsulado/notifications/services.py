@@ -180,10 +180,11 @@ def sms_recipients(appointment: Appointment) -> list[str]:
 
 
 def queue_appointment_sms(
-    *, kind: MessageKind, code: str, version: str, facts: dict[str, Any]
+    *, kind: MessageKind, code: str, version: str, facts: dict[str, Any], link: str = ""
 ) -> list[Message]:
     """As queue_appointment_emails, for the SMS of the appointment's phone numbers (none when SMS are
-    off). Key `<kind>:<code>:<version>:sms:<phone>`."""
+    off). Key `<kind>:<code>:<version>:sms:<phone>`. `link`: the one the text carries, if not the
+    short link (sms_text.render_sms)."""
     from miconsulado.notifications.sms import sms_enabled
     from miconsulado.notifications.sms_text import render_sms
 
@@ -194,7 +195,7 @@ def queue_appointment_sms(
         return []
     language = appointment_language(appointment)
     context = _context(appointment, facts, language)
-    text = render_sms(kind.value, language=language, context=context)
+    text = render_sms(kind.value, language=language, context={**context, "link": link})
     written = []
     for phone in sms_recipients(appointment):
         key = f"{kind.value}:{code}:{version}:sms:{phone}"
