@@ -41,6 +41,18 @@ FAILING_IMPACTS = ("serious", "critical")
 NO_PLACES_OFFICE = "calexico"
 
 
+def _configured_database_name() -> str:
+    """The database the settings name before any test database is set up (collection time): once
+    one is set up, the connection names it instead. Asking Django for "the test database's name"
+    after set-up prefixes test_ once more, so it cannot tell whether set-up happened."""
+    from django.db import connection
+
+    return str(connection.settings_dict["NAME"])
+
+
+CONFIGURED_DATABASE = _configured_database_name()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
@@ -99,9 +111,9 @@ def site(browser_available: None, django_db_setup: None, django_db_blocker: Any)
         # use the live server's, not the `db` fixture: alone (`pytest tests/browser`), this folder sets
         # the test database up itself, never touching the real one.
         created = None
-        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        if connection.settings_dict["NAME"] == CONFIGURED_DATABASE:
             created = setup_databases(verbosity=0, interactive=False, aliases={DEFAULT_DB_ALIAS})
-        assert connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
+        assert connection.settings_dict["NAME"] != CONFIGURED_DATABASE  # never the real database
         call_command("load_demo_data", "--days", "14", stdout=StringIO())
         # One office without places: its calendar shows the state's other offices and the waitlist.
         Slot.objects.filter(office__code=NO_PLACES_OFFICE).delete()
