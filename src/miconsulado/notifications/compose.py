@@ -48,17 +48,27 @@ def fee_lines(procedure: Procedure, on: dt.date) -> list[str]:
 
 
 def render(template: str, *, language: str, context: dict[str, Any]) -> Rendered:
-    """notifications/email/<template>_subject.txt, .txt and .html, in `language`."""
+    """notifications/email/<template>_subject.txt, .txt and .html, in `language`, with the
+    appointment's details (office, procedure, local time, fees) worded in it."""
     with translation.override(language):
-        context = {**context, **_translated(context)}
-        base = f"notifications/email/{template}"
-        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-        context["subject"] = subject  # the HTML part's title
-        return Rendered(
-            subject=subject,
-            text=render_to_string(f"{base}.txt", context).strip() + "\n",
-            html=render_to_string(f"{base}.html", context),
-        )
+        return _parts(template, {**context, **_translated(context)})
+
+
+def render_plain(template: str, *, language: str, context: dict[str, Any]) -> Rendered:
+    """The same for a message about no appointment (a verification code): the context as given."""
+    with translation.override(language):
+        return _parts(template, dict(context))
+
+
+def _parts(template: str, context: dict[str, Any]) -> Rendered:
+    base = f"notifications/email/{template}"
+    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+    context["subject"] = subject  # the HTML part's title
+    return Rendered(
+        subject=subject,
+        text=render_to_string(f"{base}.txt", context).strip() + "\n",
+        html=render_to_string(f"{base}.html", context),
+    )
 
 
 def _translated(context: dict[str, Any]) -> dict[str, Any]:

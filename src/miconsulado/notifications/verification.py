@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from miconsulado.booking import verification
 from miconsulado.booking.events import VerificationCodeIssued
 from miconsulado.booking.models import Appointment
 from miconsulado.catalog.models import Office
+from miconsulado.notifications.compose import render_plain
 from miconsulado.notifications.models import Message, MessageChannel, MessageKind
 from miconsulado.notifications.services import _insert_once, new_message_id, queue_send
 
-TEMPLATE = "notifications/email/verification_code"
+TEMPLATE = "verification_code"
 
 
 def dedup_key(event: VerificationCodeIssued) -> str:
@@ -44,11 +44,7 @@ def queue_verification_email(event: VerificationCodeIssued) -> Message | None:
         "code": verification.unseal(event.sealed_code, event.salt),
         "minutes": event.valid_minutes,
     }
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"{TEMPLATE}_subject.txt", context).split())
-        context["subject"] = subject
-        text = render_to_string(f"{TEMPLATE}.txt", context).strip() + "\n"
-        html = render_to_string(f"{TEMPLATE}.html", context)
+    rendered = render_plain(TEMPLATE, language=language, context=context)
     message = Message(
         kind=MessageKind.VERIFICATION_CODE,
         channel=MessageChannel.EMAIL,
@@ -59,9 +55,9 @@ def queue_verification_email(event: VerificationCodeIssued) -> Message | None:
         office=Office.objects.filter(code=event.office).first(),
         dedup_key=key,
         message_id=new_message_id(),
-        subject=subject[:300],
-        body_text=text,
-        body_html=html,
+        subject=rendered.subject[:300],
+        body_text=rendered.text,
+        body_html=rendered.html,
         next_attempt_at=timezone.now(),
     )
     if not _insert_once(message):
