@@ -7,7 +7,7 @@ from django.utils import timezone
 from miconsulado.notifications.compose import local_when, render
 from miconsulado.notifications.links import absolute
 from miconsulado.notifications.models import Message, MessageChannel, MessageKind
-from miconsulado.notifications.services import _insert_once, new_message_id, queue_send
+from miconsulado.notifications.services import new_message_id, write_once
 from miconsulado.notifications.sms import sms_enabled
 from miconsulado.notifications.sms_text import render_sms
 from miconsulado.waitlist.events import WaitlistOfferMade
@@ -60,8 +60,7 @@ def queue_offer_email(event: WaitlistOfferMade) -> None:
         body_html=rendered.html,
         next_attempt_at=timezone.now(),
     )
-    if _insert_once(message):
-        queue_send(message)
+    write_once(message)
 
 
 def queue_offer_sms(event: WaitlistOfferMade, offer: WaitlistOffer, accept_url: str) -> None:
@@ -94,5 +93,4 @@ def queue_offer_sms(event: WaitlistOfferMade, offer: WaitlistOffer, accept_url: 
         ),
         next_attempt_at=timezone.now(),
     )
-    if _insert_once(message):
-        queue_send(message)
+    write_once(message)

@@ -38,12 +38,12 @@ from miconsulado.notifications.links import cancel_link_context
 from miconsulado.notifications.models import Message, MessageChannel, MessageKind, MessageState
 from miconsulado.notifications.services import (
     _context,
-    _insert_once,
     appointment_language,
     email_recipients,
     new_message_id,
     queue_send,
     sms_recipients,
+    write_once,
 )
 from miconsulado.notifications.sms import sms_enabled
 from miconsulado.notifications.sms_text import render_sms
@@ -165,8 +165,7 @@ def plan_reminders(*, code: str, now: dt.datetime | None = None) -> list[Message
                 **texts[channel],
                 next_attempt_at=due,
             )
-            if _insert_once(message):
-                queue_send(message, run_after=due)
+            if write_once(message, run_after=due):
                 queued.append(message)
     return queued
 

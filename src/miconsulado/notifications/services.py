@@ -94,8 +94,7 @@ def queue_appointment_emails(
             body_html=rendered.html,
             next_attempt_at=timezone.now(),
         )
-        if _insert_once(message):
-            queue_send(message)
+        if write_once(message):
             written.append(message)
     return written
 
@@ -118,6 +117,15 @@ def _context(appointment: Appointment, facts: dict[str, Any], language: str) -> 
         "previous_slot_start": facts.get("previous_slot_start", ""),
         "places": facts.get("places", appointment.places),
     }
+
+
+def write_once(message: Message, *, run_after: dt.datetime | None = None) -> bool:
+    """Write the message's row and queue its sending (at `run_after`), unless a row with its dedup
+    key exists already (the same event again): then nothing, and False."""
+    if not _insert_once(message):
+        return False
+    queue_send(message, run_after=run_after)
+    return True
 
 
 def _insert_once(message: Message) -> bool:
@@ -213,7 +221,6 @@ def queue_appointment_sms(
             body_text=text,
             next_attempt_at=timezone.now(),
         )
-        if _insert_once(message):
-            queue_send(message)
+        if write_once(message):
             written.append(message)
     return written

@@ -21,7 +21,7 @@ from miconsulado.booking.models import Appointment
 from miconsulado.catalog.models import Office
 from miconsulado.notifications.compose import render_plain
 from miconsulado.notifications.models import Message, MessageChannel, MessageKind
-from miconsulado.notifications.services import _insert_once, new_message_id, queue_send
+from miconsulado.notifications.services import new_message_id, write_once
 
 TEMPLATE = "verification_code"
 
@@ -60,7 +60,4 @@ def queue_verification_email(event: VerificationCodeIssued) -> Message | None:
         body_html=rendered.html,
         next_attempt_at=timezone.now(),
     )
-    if not _insert_once(message):
-        return None
-    queue_send(message)
-    return message
+    return message if write_once(message) else None
