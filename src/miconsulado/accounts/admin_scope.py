@@ -193,12 +193,8 @@ class ScopedStackedInline(OfficeScopedInline, admin.StackedInline):
     pass
 
 
-class ReadOnlyInlineMixin:
-    """History and people shown under a row, never edited there."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = False
+class ReadOnlyMixin:
+    """A record (history, a call, an offer): shown, never added, edited or deleted in the admin."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -208,6 +204,14 @@ class ReadOnlyInlineMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyInlineMixin(ReadOnlyMixin):
+    """History and people shown under a row, never edited there."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
 
 
 class OfficeFilter(admin.SimpleListFilter):

@@ -17,6 +17,7 @@ from miconsulado.accounts.admin_scope import (
     OfficeFilter,
     OfficeScopedAdmin,
     ReadOnlyInlineMixin,
+    ReadOnlyMixin,
     ScopedTabularInline,
 )
 from miconsulado.accounts.models import User
@@ -176,7 +177,7 @@ class AppointmentAdmin(OfficeScopedAdmin):
 
 
 @admin.register(AppointmentEvent)
-class AppointmentEventAdmin(OfficeScopedAdmin):
+class AppointmentEventAdmin(ReadOnlyMixin, OfficeScopedAdmin):
     """The whole history, for audits (e.g. bookings by one agent, cancellations by channel)."""
 
     office_path = "appointment__office"
@@ -189,15 +190,6 @@ class AppointmentEventAdmin(OfficeScopedAdmin):
     show_full_result_count = False
     fields = ("appointment", "at", "action", "channel", "actor", "data")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("cuándo (hora local)"), ordering="at")
     def local_at(self, obj: AppointmentEvent) -> str:

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from miconsulado.accounts.admin_scope import role_decision
+from miconsulado.accounts.admin_scope import ReadOnlyInlineMixin, ReadOnlyMixin, role_decision
 from miconsulado.callcenter.models import Call, CallStep, LineClosure, LineSettings, PhoneNumber
 
 
@@ -70,22 +70,14 @@ class LineClosureAdmin(LineAdmin):
     date_hierarchy = "date"
 
 
-class CallStepInline(admin.TabularInline):
+class CallStepInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = CallStep
     fields = ("at", "kind", "detail")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Call)
-class CallAdmin(LineAdmin):
+class CallAdmin(ReadOnlyMixin, LineAdmin):
     list_display = (
         "started_at",
         "caller",
@@ -115,13 +107,3 @@ class CallAdmin(LineAdmin):
     )
     readonly_fields = fields
     inlines = (CallStepInline,)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Read-only page (the view of a record), never edited.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -11,7 +11,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from miconsulado.accounts.admin_scope import OfficeScopedAdmin, ReadOnlyInlineMixin, ScopedTabularInline
+from miconsulado.accounts.admin_scope import (
+    OfficeScopedAdmin,
+    ReadOnlyInlineMixin,
+    ReadOnlyMixin,
+    ScopedTabularInline,
+)
 from miconsulado.core.channels import Channel
 from miconsulado.core.errors import DomainError
 from miconsulado.waitlist import services
@@ -85,7 +90,7 @@ class WaitlistEntryAdmin(OfficeScopedAdmin):
 
 
 @admin.register(WaitlistOffer)
-class WaitlistOfferAdmin(OfficeScopedAdmin):
+class WaitlistOfferAdmin(ReadOnlyMixin, OfficeScopedAdmin):
     office_path = "entry__office"
     staff_permissions = frozenset({"view"})
     list_display = ("public_id", "entry", "slot", "state", "expires_at", "answered_at", "answer_channel")
@@ -94,12 +99,3 @@ class WaitlistOfferAdmin(OfficeScopedAdmin):
     search_fields = ("=public_id", "entry__curp", "hold__code")
     fields = (*list_display, "hold", "created_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
