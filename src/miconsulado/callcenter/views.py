@@ -11,6 +11,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import phonenumbers
@@ -115,6 +116,23 @@ def spoken_number(number: str) -> str:
 CallView = Callable[[HttpRequest, Call], HttpResponse]
 
 
+def _answer_in_language(
+    request: HttpRequest,
+    view: Callable[[HttpRequest, Any], HttpResponse],
+    subject: Any,
+    language: str,
+    label: str,
+) -> HttpResponse:
+    """The view's answer in the caller's language; a failure inside it ends the call politely, in
+    that language, never with a 500 (the provider would play an error tone)."""
+    try:
+        with translation.override(language):
+            return view(request, subject)
+    except Exception:
+        logger.exception("Voice webhook %s failed for %s %s", request.path, label, subject.pk)
+        return polite_ending(language)
+
+
 def in_call(view: CallView) -> Callable[[HttpRequest], HttpResponse]:
     """A signed webhook inside a call that /voice/incoming started; its language active."""
 
@@ -124,13 +142,7 @@ def in_call(view: CallView) -> Callable[[HttpRequest], HttpResponse]:
         call = Call.objects.filter(call_sid=sid).first() if _SID.fullmatch(sid) else None
         if call is None:
             return polite_ending()
-        language = call.language or "es"
-        try:
-            with translation.override(language):
-                return view(request, call)
-        except Exception:
-            logger.exception("Voice webhook %s failed for call %s", request.path, call.pk)
-            return polite_ending(language)
+        return _answer_in_language(request, view, call, call.language or "es", "call")
 
     return voice_webhook(wrapped)
 
@@ -416,13 +428,7 @@ def in_entry(
         )
         if entry is None or not sid or sid not in (entry.call.call_sid, entry.callback_call_sid):
             return polite_ending()
-        language = entry.call.language or "es"
-        try:
-            with translation.override(language):
-                return view(request, entry)
-        except Exception:
-            logger.exception("Voice webhook %s failed for queue entry %s", request.path, entry.pk)
-            return polite_ending(language)
+        return _answer_in_language(request, view, entry, entry.call.language or "es", "queue entry")
 
     return voice_webhook(wrapped)
 
